@@ -1,0 +1,56 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+// Release builds keep bounds checks (-O, not -Ounchecked) but drop dynamic exclusivity checks,
+// which cost 17x on loops that mutate captured arrays (MACHINE-NOTES §3). Hot loops live in
+// TensorCore/Kernels over unsafe pointers anyway.
+let fast: [SwiftSetting] = [
+    .unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release)),
+]
+
+let package = Package(
+    name: "ddpm",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "ddpm", targets: ["ddpm"]),
+        .library(name: "DDPMKit", targets: ["TensorCore", "NN", "Diffusion", "DataIO", "Training"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        // MARK: - System libraries and C shims
+        .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        // libpng reports errors by longjmp, which Swift cannot catch, so the full API (text chunks)
+        // is wrapped in C.
+        .target(name: "CPNG", linkerSettings: [.linkedLibrary("png16"), .linkedLibrary("z")]),
+
+        // MARK: - Public API (dependency arrows: TensorCore <- NN <- Diffusion <- Training <- ddpm)
+        .target(name: "TensorCore", dependencies: ["CBLAS"], swiftSettings: fast),
+        .target(name: "NN", dependencies: ["TensorCore"], swiftSettings: fast),
+        .target(name: "Diffusion", dependencies: ["TensorCore", "NN"], swiftSettings: fast),
+        .target(name: "DataIO", dependencies: ["CPNG"], swiftSettings: fast),
+        .target(name: "Training", dependencies: ["TensorCore", "NN", "Diffusion", "DataIO",
+                                                 .product(name: "Yams", package: "Yams")],
+                swiftSettings: fast),
+        .executableTarget(
+            name: "ddpm",
+            dependencies: ["TensorCore", "NN", "Diffusion", "DataIO", "Training",
+                           .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: fast),
+
+        // MARK: - Implementation details
+        .target(name: "_TestSupport", dependencies: ["TensorCore"], swiftSettings: fast),
+
+        // MARK: - Unit test bundles
+        .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore", "_TestSupport"], swiftSettings: fast),
+        .testTarget(name: "NNTests", dependencies: ["NN", "TensorCore", "_TestSupport"],
+                    resources: [.copy("Fixtures")], swiftSettings: fast),
+        .testTarget(name: "DiffusionTests", dependencies: ["Diffusion", "TensorCore", "_TestSupport"], swiftSettings: fast),
+        .testTarget(name: "DataIOTests", dependencies: ["DataIO"], swiftSettings: fast),
+    ],
+    // Swift 5 mode: kernels share raw pointers across Dispatch workers by design; Swift 6's
+    // Sendable checking would need a wrapper at every capture without catching a real race.
+    swiftLanguageModes: [.v5]
+)

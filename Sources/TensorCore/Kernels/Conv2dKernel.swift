@@ -1,0 +1,141 @@
+// 2-D convolution as im2col + GEMM, NCHW. x: [N, Cin, H, W], weight: [Cout, Cin, kh, kw] viewed
+// as [Cout, K], y: [N, Cout, Ho, Wo]. Most of the UNet's running time is spent here.
+//
+// The batch is cut into chunks of `imagesPerChunk` images; the chunks are split into one
+// contiguous run per worker, and each worker uses its own scratch (col, a staging buffer, and
+// partial dWeight/dBias) so the workers share nothing but read-only inputs. Partial weight
+// gradients are added in worker order: the result does not depend on timing.
+
+/// How a convolution over a batch is cut into per-worker work.
+struct ConvPlan {
+    let g: ConvGeometry
+    let batch: Int, outChannels: Int
+    let imagesPerChunk: Int, chunks: Int, parts: Int
+
+    init(_ g: ConvGeometry, batch: Int, outChannels: Int, workers: Int) {
+        self.g = g
+        self.batch = batch
+        self.outChannels = outChannels
+        // Small images (7×7, 14×14) batch several per GEMM so N = b·L stays large enough for BLAS
+        // to run at speed; 28×28 and up run one image per GEMM, which measured fastest.
+        let wanted = max(1, (512 + g.L - 1) / g.L)
+        imagesPerChunk = max(1, min(wanted, batch / max(1, workers)))
+        chunks = (batch + imagesPerChunk - 1) / imagesPerChunk
+        parts = max(1, min(workers, chunks))
+    }
+
+    var colFloats: Int { g.K * imagesPerChunk * g.L }
+    var stagingFloats: Int { imagesPerChunk > 1 ? outChannels * imagesPerChunk * g.L : 0 }
+    /// Scratch floats one worker needs in the forward pass.
+    var forwardScratchPerPart: Int { colFloats + stagingFloats }
+    /// Scratch floats one worker needs in the backward pass (adds partial dWeight and dBias).
+    var backwardScratchPerPart: Int { colFloats + stagingFloats + outChannels * g.K + outChannels }
+
+    func images(ofChunk c: Int) -> Range<Int> { (c * imagesPerChunk)..<min(batch, (c + 1) * imagesPerChunk) }
+}
+
+extension Kernels {
+    // MARK: - Forward
+
+    /// y = conv(x, weight) + bias. `scratch` holds `plan.parts × plan.forwardScratchPerPart` floats.
+    static func conv2dForward(_ plan: ConvPlan, x: UnsafePointer<Float>, weight: UnsafePointer<Float>,
+                              bias: UnsafePointer<Float>?, y: UnsafeMutablePointer<Float>,
+                              scratch: UnsafeMutablePointer<Float>) {
+        let g = plan.g, Cout = plan.outChannels, K = g.K, L = g.L
+        let inImage = g.channels * g.height * g.width, outImage = Cout * L
+        let X = SharedPointer(UnsafeMutablePointer(mutating: x)), Wt = SharedPointer(UnsafeMutablePointer(mutating: weight))
+        let Bs = bias.map { SharedPointer(UnsafeMutablePointer(mutating: $0)) }
+        let Y = SharedPointer(y), S = SharedPointer(scratch)
+        Parallel.forEachPart(count: plan.chunks, parts: plan.parts) { part, chunkRange in
+            let col = S.p + part * plan.forwardScratchPerPart
+            let staging = col + plan.colFloats
+            for chunk in chunkRange {
+                let images = plan.images(ofChunk: chunk)
+                let b = images.count, n0 = images.lowerBound
+                im2col(g, images: b, x: X.p + n0 * inImage, col: col)
+                // 1. Write the bias into the output rows, then let the GEMM add W·col (beta = 1):
+                //    bias+GEMM fused, no second pass over y.
+                let out = b == 1 ? Y.p + n0 * outImage : staging
+                for co in 0..<Cout {
+                    out.advanced(by: co * b * L).update(repeating: Bs?.p[co] ?? 0, count: b * L)
+                }
+                gemm(m: Cout, n: b * L, k: K, a: Wt.p, lda: K, b: col, ldb: b * L, beta: 1, c: out, ldc: b * L)
+                // 2. A multi-image chunk computed [Cout, b·L]; scatter it to [b, Cout, L].
+                if b > 1 {
+                    for i in 0..<b {
+                        for co in 0..<Cout {
+                            (Y.p + (n0 + i) * outImage + co * L).update(from: staging + co * b * L + i * L, count: L)
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    // MARK: - Backward
+
+    /// Accumulates dx (if given), dWeight and dBias (if given) from dy.
+    /// `scratch` holds `plan.parts × plan.backwardScratchPerPart` floats.
+    static func conv2dBackward(_ plan: ConvPlan, x: UnsafePointer<Float>, weight: UnsafePointer<Float>,
+                               dy: UnsafePointer<Float>, dx: UnsafeMutablePointer<Float>?,
+                               dWeight: UnsafeMutablePointer<Float>?, dBias: UnsafeMutablePointer<Float>?,
+                               scratch: UnsafeMutablePointer<Float>) {
+        let g = plan.g, Cout = plan.outChannels, K = g.K, L = g.L
+        let inImage = g.channels * g.height * g.width, outImage = Cout * L
+        let per = plan.backwardScratchPerPart
+        let X = SharedPointer(UnsafeMutablePointer(mutating: x)), Wt = SharedPointer(UnsafeMutablePointer(mutating: weight))
+        let DY = SharedPointer(UnsafeMutablePointer(mutating: dy)), S = SharedPointer(scratch)
+        let DX = dx.map(SharedPointer.init)
+        let wantW = dWeight != nil, wantB = dBias != nil
+        Parallel.forEachPart(count: plan.chunks, parts: plan.parts) { part, chunkRange in
+            let col = S.p + part * per
+            let staging = col + plan.colFloats
+            let dWPart = staging + plan.stagingFloats
+            let dBPart = dWPart + Cout * K
+            if wantW { dWPart.update(repeating: 0, count: Cout * K) }
+            if wantB { dBPart.update(repeating: 0, count: Cout) }
+            for chunk in chunkRange {
+                let images = plan.images(ofChunk: chunk)
+                let b = images.count, n0 = images.lowerBound
+                // 1. dy of the chunk as [Cout, b·L] (a gather when the chunk has several images).
+                var dyc = UnsafePointer(DY.p + n0 * outImage)
+                if b > 1 {
+                    for i in 0..<b {
+                        for co in 0..<Cout {
+                            (staging + co * b * L + i * L).update(from: DY.p + (n0 + i) * outImage + co * L, count: L)
+                        }
+                    }
+                    dyc = UnsafePointer(staging)
+                }
+                // 2. dBias[co] += Σ dy[co, :]
+                if wantB {
+                    for co in 0..<Cout {
+                        var s: Float = 0
+                        let row = dyc + co * b * L
+                        for j in 0..<(b * L) { s += row[j] }
+                        dBPart[co] += s
+                    }
+                }
+                // 3. dWeight[Cout, K] += dy[Cout, b·L] · colᵀ — col is recomputed rather than kept
+                //    from the forward pass: keeping it would cost K·L floats per image per layer.
+                if wantW {
+                    im2col(g, images: b, x: X.p + n0 * inImage, col: col)
+                    gemm(transB: true, m: Cout, n: K, k: b * L, a: dyc, lda: b * L, b: col, ldb: b * L,
+                         beta: 1, c: dWPart, ldc: K)
+                }
+                // 4. dcol[K, b·L] = Wᵀ · dy, folded back onto dx (col's memory is free again).
+                if let DX {
+                    gemm(transA: true, m: K, n: b * L, k: Cout, a: Wt.p, lda: K, b: dyc, ldb: b * L,
+                         beta: 0, c: col, ldc: b * L)
+                    col2im(g, images: b, col: col, dx: DX.p + n0 * inImage)
+                }
+            }
+        }
+        // 5. Sum the workers' partials in worker order (deterministic).
+        for part in 0..<plan.parts {
+            let dWPart = scratch + part * per + plan.colFloats + plan.stagingFloats
+            if let dWeight { for i in 0..<(Cout * K) { dWeight[i] += dWPart[i] } }
+            if let dBias { for i in 0..<Cout { dBias[i] += dWPart[Cout * K + i] } }
+        }
+    }
+}

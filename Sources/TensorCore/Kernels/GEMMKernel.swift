@@ -1,0 +1,51 @@
+import CBLAS
+
+// The one entry point to cblas_sgemm. Conv forward/backward, matmul, Linear and attention all
+// come through here.
+
+extension Kernels {
+    /// `C[m×n] = alpha · op(A) · op(B) + beta · C`, row-major, on the calling thread.
+    /// op(A) is m×k (A is k×m when `transA`), op(B) is k×n (B is n×k when `transB`).
+    static func gemm(transA: Bool = false, transB: Bool = false, m: Int, n: Int, k: Int, alpha: Float = 1,
+                     a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+                     beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int) {
+        if m == 0 || n == 0 { return }
+        if k == 0 {
+            // BLAS would leave C untouched; the mathematical answer is beta·C.
+            for i in 0..<m { for j in 0..<n { c[i * ldc + j] *= beta } }
+            return
+        }
+        cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
+                    Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+    }
+
+    /// The same product split over the workers: by rows of C when there are enough, else by
+    /// columns. Each worker computes a disjoint block of C, so the result equals the serial one.
+    static func gemmParallel(transA: Bool = false, transB: Bool = false, m: Int, n: Int, k: Int, alpha: Float = 1,
+                             a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+                             beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int) {
+        let flops = 2 * m * n * k
+        let parts = flops < 2_000_000 ? 1 : Parallel.workers
+        if parts == 1 {
+            gemm(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb,
+                 beta: beta, c: c, ldc: ldc)
+            return
+        }
+        let A = SharedPointer(UnsafeMutablePointer(mutating: a)), B = SharedPointer(UnsafeMutablePointer(mutating: b))
+        let C = SharedPointer(c)
+        if m >= n {
+            Parallel.forEachPart(count: m, parts: parts) { _, rows in
+                // Rows r of op(A) start at A + r·lda, or at column r (A + r) when A is transposed.
+                let aStart = transA ? A.p + rows.lowerBound : A.p + rows.lowerBound * lda
+                gemm(transA: transA, transB: transB, m: rows.count, n: n, k: k, alpha: alpha, a: aStart, lda: lda,
+                     b: B.p, ldb: ldb, beta: beta, c: C.p + rows.lowerBound * ldc, ldc: ldc)
+            }
+        } else {
+            Parallel.forEachPart(count: n, parts: parts) { _, cols in
+                let bStart = transB ? B.p + cols.lowerBound * ldb : B.p + cols.lowerBound
+                gemm(transA: transA, transB: transB, m: m, n: cols.count, k: k, alpha: alpha, a: A.p, lda: lda,
+                     b: bStart, ldb: ldb, beta: beta, c: C.p + cols.lowerBound, ldc: ldc)
+            }
+        }
+    }
+}

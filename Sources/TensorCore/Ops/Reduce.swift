@@ -1,0 +1,65 @@
+// Sums and means. Totals are accumulated in Double over fixed contiguous parts, then added in
+// part order: large sums keep their precision and do not depend on timing.
+
+extension Kernels {
+    static func sumAll(_ x: UnsafePointer<Float>, count: Int) -> Double {
+        let parts = Parallel.partCount(count)
+        var partials = [Double](repeating: 0, count: parts)
+        let X = SharedPointer(UnsafeMutablePointer(mutating: x))
+        partials.withUnsafeMutableBufferPointer { buf in
+            let out = buf.baseAddress!
+            Parallel.forEachPart(count: count, parts: parts) { part, r in
+                var s: Double = 0
+                for i in r { s += Double(X.p[i]) }
+                out[part] = s
+            }
+        }
+        return partials.reduce(0, +)
+    }
+}
+
+extension Tensor {
+    /// Σ of all elements, as a one-element tensor of shape `[]`.
+    public func sum() -> Tensor {
+        let x = self
+        let y = Tensor(scalar: Float(Kernels.sumAll(x.pointer, count: x.count)))
+        return y.recordingBackward("sum", inputs: [x]) { dy in
+            guard let dx = x.gradForAccumulation() else { return }
+            let g = dy.pointer[0]
+            for i in 0..<x.count { dx[i] += g }
+        }
+    }
+
+    /// Mean of all elements, shape `[]`.
+    public func mean() -> Tensor {
+        shapeCheck(count > 0, "mean: empty tensor \(describe(shape))")
+        return sum() * (1 / Float(count))
+    }
+
+    /// Σ over `axes`; reduced axes are kept with size 1 when `keepingDimensions`.
+    public func sum(axes: [Int], keepingDimensions: Bool = false) -> Tensor {
+        let x = self
+        let axes = axes.map { $0 < 0 ? $0 + rank : $0 }
+        shapeCheck(axes.allSatisfy { $0 >= 0 && $0 < rank }, "sum(axes:): axes \(axes) out of range for \(describe(shape))")
+        var kept = shape
+        for a in axes { kept[a] = 1 }
+        let yk = Tensor.zeros(kept)
+        Kernels.accumulateReduced(src: x.pointer, srcShape: x.shape, dst: yk.pointer, dstShape: kept)
+        let outShape = keepingDimensions ? kept : shape.enumerated().filter { !axes.contains($0.offset) }.map(\.element)
+        let y = Tensor(shape: outShape, storage: yk.storage)
+        return y.recordingBackward("sum(axes:)", inputs: [x]) { dy in
+            guard let dx = x.gradForAccumulation() else { return }
+            // d/dx of a sum is dy broadcast back over the reduced axes.
+            let plan = BroadcastPlan(out: x.shape, a: x.shape, b: kept)
+            let tmp = Tensor.uninitialized(x.shape)
+            Kernels.binary(AddFunction.self, plan, a: x.grad!.pointer, b: dy.pointer, out: tmp.pointer)
+            dx.update(from: tmp.pointer, count: x.count)
+        }
+    }
+
+    /// Mean over `axes`.
+    public func mean(axes: [Int], keepingDimensions: Bool = false) -> Tensor {
+        let n = axes.map { shape[$0 < 0 ? $0 + rank : $0] }.reduce(1, *)
+        return sum(axes: axes, keepingDimensions: keepingDimensions) * (1 / Float(n))
+    }
+}

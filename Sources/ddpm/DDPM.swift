@@ -1,0 +1,6 @@
+import ArgumentParser
+
+@main
+struct DDPM: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Train and sample denoising diffusion models on the CPU.")
+}
