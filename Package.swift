@@ -34,9 +34,10 @@ let package = Package(
         .target(name: "Training", dependencies: ["TensorCore", "NN", "Diffusion", "DataIO",
                                                  .product(name: "Yams", package: "Yams")],
                 swiftSettings: fast),
+        .target(name: "Benchmarks", dependencies: ["TensorCore", "NN", "Diffusion", "Training"], swiftSettings: fast),
         .executableTarget(
             name: "ddpm",
-            dependencies: ["TensorCore", "NN", "Diffusion", "DataIO", "Training",
+            dependencies: ["TensorCore", "NN", "Diffusion", "DataIO", "Training", "Benchmarks",
                            .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: fast),
 

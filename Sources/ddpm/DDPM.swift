@@ -2,5 +2,7 @@ import ArgumentParser
 
 @main
 struct DDPM: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Train and sample denoising diffusion models on the CPU.")
+    static let configuration = CommandConfiguration(
+        abstract: "Train and sample denoising diffusion models on the CPU.",
+        subcommands: [Bench.self])
 }
