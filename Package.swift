@@ -25,12 +25,14 @@ let package = Package(
         // libpng reports errors by longjmp, which Swift cannot catch, so the full API (text chunks)
         // is wrapped in C.
         .target(name: "CPNG", linkerSettings: [.linkedLibrary("png16"), .linkedLibrary("z")]),
+        // zlib's gzread reads .gz and plain files alike (IDX datasets ship gzipped).
+        .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
 
         // MARK: - Public API (dependency arrows: TensorCore <- NN <- Diffusion <- Training <- ddpm)
         .target(name: "TensorCore", dependencies: ["CBLAS"], swiftSettings: fast),
         .target(name: "NN", dependencies: ["TensorCore"], swiftSettings: fast),
         .target(name: "Diffusion", dependencies: ["TensorCore", "NN"], swiftSettings: fast),
-        .target(name: "DataIO", dependencies: ["CPNG"], swiftSettings: fast),
+        .target(name: "DataIO", dependencies: ["CPNG", "CZlib"], swiftSettings: fast),
         .target(name: "Training", dependencies: ["TensorCore", "NN", "Diffusion", "DataIO",
                                                  .product(name: "Yams", package: "Yams")],
                 swiftSettings: fast),
@@ -49,7 +51,7 @@ let package = Package(
         .testTarget(name: "NNTests", dependencies: ["NN", "TensorCore", "_TestSupport"],
                     resources: [.copy("Fixtures")], swiftSettings: fast),
         .testTarget(name: "DiffusionTests", dependencies: ["Diffusion", "TensorCore", "_TestSupport"], swiftSettings: fast),
-        .testTarget(name: "DataIOTests", dependencies: ["DataIO"], swiftSettings: fast),
+        .testTarget(name: "DataIOTests", dependencies: ["DataIO"], resources: [.copy("Fixtures")], swiftSettings: fast),
     ],
     // Swift 5 mode: kernels share raw pointers across Dispatch workers by design; Swift 6's
     // Sendable checking would need a wrapper at every capture without catching a real race.

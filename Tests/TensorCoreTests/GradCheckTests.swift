@@ -114,6 +114,17 @@ import _TestSupport
         #expect(r.passed, "\(r)")
     }
 
+    @Test func rowGatherMatchesFiniteDifferences() {
+        let table = randn([5, 4], seed: 32)
+        let r = GradCheck.run("rows", inputs: [table]) { $0[0].rows([3, 0, 3, 4]) }   // row 3 used twice
+        #expect(r.passed, "\(r)")
+    }
+
+    @Test func padMatchesFiniteDifferences() {
+        let r = GradCheck.run("padded2d", inputs: [randn([3, 2, 5, 4], seed: 33)]) { $0[0].padded2d(top: 1, bottom: 2, left: 0, right: 1) }
+        #expect(r.passed, "\(r)")
+    }
+
     @Test func softmaxMatchesFiniteDifferences() {
         let r = GradCheck.run("softmax", inputs: [randn([3, 4, 9], seed: 23, scale: 2)]) { $0[0].softmax() }
         #expect(r.passed, "\(r)")

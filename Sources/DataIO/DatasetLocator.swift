@@ -1,0 +1,112 @@
+// Finds a dataset's files for `--dataset KIND [--data-dir DIR]` and loads a split. When files are
+// missing, the error is one line that says which files to put where and how to get them.
+import Foundation
+
+/// The files that hold one split of a dataset.
+public enum DatasetFiles: Equatable, Sendable {
+    /// An IDX image file (N×H×W) and its IDX label file (N).
+    case idx(images: String, labels: String)
+    /// CIFAR-10 binary batches, read and concatenated in order.
+    case cifar10(batches: [String])
+    /// A directory of images, read by ImageFolder.
+    case imageFolder(directory: String)
+}
+
+/// Resolves a dataset kind and an optional `--data-dir` to concrete files.
+public struct DatasetLocator: Sendable {
+    public let kind: DatasetKind
+    public let directory: String
+    /// Whether `directory` came from `--data-dir` (true) or from `kind.defaultDirectory` (false).
+    public let directoryWasGiven: Bool
+
+    /// Throws when `kind` has no default directory (`folder`) and `dataDir` is nil.
+    public init(kind: DatasetKind, dataDir: String?) throws {
+        guard let directory = dataDir ?? kind.defaultDirectory else {
+            throw DataFileError.datasetMissing(location: "--dataset \(kind.rawValue)",
+                                               advice: "needs --data-dir pointing at a directory of images")
+        }
+        self.kind = kind
+        self.directory = directory
+        self.directoryWasGiven = dataDir != nil
+    }
+
+    /// The files for `split`, checking that they exist. `train` and `validation` share the
+    /// official training files; `validation` is carved out of them by `load`.
+    public func files(for split: DatasetSplit) throws -> DatasetFiles {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw missing("directory does not exist")
+        }
+        switch kind {
+        case .mnist, .fashionMNIST:
+            let prefix = split == .test ? "t10k" : "train"
+            let stems = ["\(prefix)-images-idx3-ubyte", "\(prefix)-labels-idx1-ubyte"]
+            let found = stems.map(existingIDX)
+            let absent = zip(stems, found).filter { $0.1 == nil }.map { "\($0.0)(.gz)" }
+            guard absent.isEmpty else { throw missing("no \(absent.joined(separator: " or ")) found") }
+            return .idx(images: found[0]!, labels: found[1]!)
+        case .cifar10:
+            let names = split == .test ? [CIFAR10.testBatchName] : CIFAR10.trainBatchNames
+            let absent = names.filter { !FileManager.default.fileExists(atPath: path($0)) }
+            guard absent.isEmpty else { throw missing("no \(absent.joined(separator: ", ")) found") }
+            return .cifar10(batches: names.map(path))
+        case .folder:
+            return .imageFolder(directory: directory)
+        }
+    }
+
+    /// Loads `split` for the IDX and CIFAR-10 kinds, holding out the last `kind.validationCount`
+    /// training images for `.validation` (deterministic, so every run validates on the same images).
+    public func load(_ split: DatasetSplit) throws -> ImageSet {
+        let full: ImageSet
+        switch try files(for: split) {
+        case let .idx(images, labels): full = try IDX.loadImageSet(images: images, labels: labels)
+        case let .cifar10(batches): full = try CIFAR10.loadImageSet(batches: batches)
+        case .imageFolder: fatalError("DatasetLocator.load: --dataset folder is read by ImageFolder, not here")
+        }
+        guard split != .test, let held = kind.validationCount else { return full }
+        guard full.count > held else {
+            throw DataFileError.mismatched(
+                "\(location): the training files hold \(full.count) images, too few to hold out \(held) for validation")
+        }
+        let parts = full.splittingValidation(last: held)
+        return split == .train ? parts.train : parts.validation
+    }
+
+    // MARK: - Messages
+
+    /// How the directory is named in messages: the flag when the user gave it, else the default and how to change it.
+    var location: String {
+        directoryWasGiven ? "--data-dir \(directory)" : "\(directory) (default for --dataset \(kind.rawValue); set --data-dir to change)"
+    }
+
+    private func missing(_ what: String) -> DataFileError {
+        .datasetMissing(location: location, advice: "\(what); \(howToGet)")
+    }
+
+    private var howToGet: String {
+        let idxNames = "train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte, each optionally .gz"
+        switch kind {
+        case .mnist:
+            let script = directory == DatasetKind.mnist.defaultDirectory ? "scripts/fetch-mnist.sh" : "scripts/fetch-mnist.sh \(directory)"
+            return "run \(script) or put the four MNIST IDX files (\(idxNames)) there"
+        case .fashionMNIST:
+            return "run `apt-get install dataset-fashion-mnist` (installs them in /usr/share/datasets/fashion-mnist) " +
+                "or put the four Fashion-MNIST IDX files (\(idxNames)) there"
+        case .cifar10:
+            return "download cifar-10-binary.tar.gz from https://www.cs.toronto.edu/~kriz/cifar.html on a connected machine " +
+                "and unpack it so that data_batch_1.bin … data_batch_5.bin and test_batch.bin are there (it is not available offline)"
+        case .folder:
+            return "point --data-dir at a directory of images"
+        }
+    }
+
+    // MARK: - Paths
+
+    private func path(_ name: String) -> String { "\(directory)/\(name)" }
+
+    /// `stem.gz` if present, else `stem`, else nil.
+    private func existingIDX(_ stem: String) -> String? {
+        [path(stem + ".gz"), path(stem)].first { FileManager.default.fileExists(atPath: $0) }
+    }
+}

@@ -1,0 +1,45 @@
+import Foundation
+import Testing
+@testable import DataIO
+
+@Suite struct DurableFileTests {
+    @Test func replacesTheFileAndLeavesNoTemporaryBehind() throws {
+        let dir = try ScratchDirectory()
+        try DurableFile.write([1, 2, 3], to: dir.file("state.bin"))
+        try DurableFile.write([4, 5], to: dir.file("state.bin"))
+        #expect(try DurableFile.read(dir.file("state.bin")) == [4, 5])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["state.bin"])
+    }
+
+    @Test func writingIntoAMissingDirectoryNamesTheTarget() {
+        let error = #expect(throws: DataFileError.self) { try DurableFile.write([1], to: "/nonexistent/dir/ckpt.safetensors") }
+        #expect(error?.description.hasPrefix("/nonexistent/dir/ckpt.safetensors: cannot write (creating /nonexistent/dir/.ckpt.safetensors.tmp-") == true)
+        #expect(error?.description.hasSuffix(": No such file or directory)") == true)
+    }
+
+    @Test func readingADirectoryIsAnError() throws {
+        let dir = try ScratchDirectory()
+        #expect(throws: DataFileError.unreadable(path: dir.path, reason: "not a regular file")) { try DurableFile.read(dir.path) }
+    }
+
+    @Test func splitsPathsIntoDirectoryAndName() {
+        #expect(DurableFile.split("runs/a/ckpt.safetensors") == ("runs/a", "ckpt.safetensors"))
+        #expect(DurableFile.split("ckpt.safetensors") == (".", "ckpt.safetensors"))
+        #expect(DurableFile.split("/ckpt.safetensors") == ("/", "ckpt.safetensors"))
+    }
+
+    /// A process that dies after writing and syncing the new data but before the rename must leave
+    /// the old file untouched (the crash-safety claim of `DurableFile.write`).
+    @Test func aCrashBeforeTheRenameLeavesTheOldFileIntact() async throws {
+        let dir = try ScratchDirectory()
+        let path = dir.file("ckpt.safetensors")
+        let old = SafetensorsFile(tensors: ["w": SafetensorsTensor(shape: [2], floats: [1, 2])])
+        try old.write(to: path)
+
+        await #expect(processExitsWith: .exitCode(3)) { [path = path as String] in
+            let new = SafetensorsFile(tensors: ["w": SafetensorsTensor(shape: [3], floats: [7, 8, 9])]).encoded()
+            try DurableFile.write(new, to: path, beforeRename: { exit(3) })
+        }
+        #expect(try SafetensorsFile.read(from: path) == old)
+    }
+}
