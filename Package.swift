@@ -48,7 +48,7 @@ let package = Package(
 
         // MARK: - Unit test bundles
         .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore", "_TestSupport"], swiftSettings: fast),
-        .testTarget(name: "NNTests", dependencies: ["NN", "TensorCore", "_TestSupport"],
+        .testTarget(name: "NNTests", dependencies: ["NN", "TensorCore", "DataIO", "_TestSupport"],
                     resources: [.copy("Fixtures")], swiftSettings: fast),
         .testTarget(name: "DiffusionTests", dependencies: ["Diffusion", "TensorCore", "_TestSupport"], swiftSettings: fast),
         .testTarget(name: "DataIOTests", dependencies: ["DataIO"], resources: [.copy("Fixtures")], swiftSettings: fast),

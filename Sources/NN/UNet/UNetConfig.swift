@@ -38,6 +38,7 @@ public struct UNetConfig: Codable, Equatable, Sendable {
         case resnetTimeScaleShift = "resnet_time_scale_shift", centerInputSample = "center_input_sample"
         case actFn = "act_fn", downsampleType = "downsample_type", upsampleType = "upsample_type"
         case attnNormNumGroups = "attn_norm_num_groups", midBlockType = "mid_block_type", className = "_class_name"
+        case timeEmbeddingDim = "time_embedding_dim"
     }
 
     /// The DDPM (Ho et al.) layout from the usual hyperparameters: `attentionResolutions` lists the
@@ -99,6 +100,9 @@ public struct UNetConfig: Codable, Equatable, Sendable {
         try Self.require(c, .midBlockType, equals: "UNetMidBlock2D")
         if let v = try c.decodeIfPresent(String.self, forKey: .classEmbedType) {
             throw UNetConfigError.unsupported(key: "class_embed_type", value: v)
+        }
+        if let d = try c.decodeIfPresent(Int.self, forKey: .timeEmbeddingDim), d != blockOutChannels[0] * 4 {
+            throw UNetConfigError.unsupported(key: "time_embedding_dim", value: String(d))
         }
         if try c.decodeIfPresent(Bool.self, forKey: .centerInputSample) == true {
             throw UNetConfigError.unsupported(key: "center_input_sample", value: "true")
@@ -162,7 +166,7 @@ public struct UNetConfig: Codable, Equatable, Sendable {
     }
 }
 
-public enum UNetConfigError: Error, CustomStringConvertible {
+public enum UNetConfigError: Error, CustomStringConvertible, Equatable {
     case unsupported(key: String, value: String)
     public var description: String {
         switch self {
