@@ -1,0 +1,13 @@
+extension Tensor {
+    /// Elementwise clamp to `[low, high]`. Gradient passes where the input was inside the range.
+    public func clamped(to range: ClosedRange<Float>) -> Tensor {
+        let x = self
+        let y = Tensor.uninitialized(shape)
+        let (lo, hi) = (range.lowerBound, range.upperBound)
+        Kernels.map(x.pointer, y.pointer, count: count) { Swift.min(Swift.max($0, lo), hi) }
+        return y.recordingBackward("clamp", inputs: [x]) { dy in
+            guard let dx = x.gradForAccumulation() else { return }
+            for i in 0..<x.count where x.pointer[i] >= lo && x.pointer[i] <= hi { dx[i] += dy.pointer[i] }
+        }
+    }
+}
