@@ -1,0 +1,190 @@
+import DataIO
+import Diffusion
+import NN
+import TensorCore
+
+/// Everything that defines a training run: one versioned `Codable` struct read from
+/// `configs/NAME.yaml`, overridden by command-line flags, and stored in the run directory and in
+/// every checkpoint. Keys are the flags' names in camelCase (`--beta-min` ↔ `betaMin`); a missing
+/// key takes its default.
+public struct TrainConfig: Codable, Equatable, Sendable {
+    public static let currentVersion = 1
+    public var version = TrainConfig.currentVersion
+    public var model = ModelSettings()
+    public var diffusion = DiffusionSettings()
+    public var data = DataSettings()
+    public var training = TrainingSettings()
+
+    public init() {}
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        version = try c.decodeIfPresent(Int.self, forKey: .version) ?? Self.currentVersion
+        guard version <= Self.currentVersion else { throw ConfigError.unsupportedVersion(version, highestSupported: Self.currentVersion) }
+        model = try c.decodeIfPresent(ModelSettings.self, forKey: .model) ?? ModelSettings()
+        diffusion = try c.decodeIfPresent(DiffusionSettings.self, forKey: .diffusion) ?? DiffusionSettings()
+        data = try c.decodeIfPresent(DataSettings.self, forKey: .data) ?? DataSettings()
+        training = try c.decodeIfPresent(TrainingSettings.self, forKey: .training) ?? TrainingSettings()
+    }
+}
+
+/// The UNet's hyperparameters in DDPM terms (converted to diffusers' layout by `unetConfig`).
+public struct ModelSettings: Codable, Equatable, Sendable {
+    public var imageSize = 28
+    public var channels = 1
+    public var baseChannels = 32
+    public var channelMultipliers = [1, 2, 2]
+    public var resBlocks = 2
+    /// Feature-map sizes that get self-attention (e.g. [7] for 28×28 with three levels); [] = none.
+    public var attentionResolutions = [7]
+    /// Channels per attention head; nil = a single head.
+    public var headDim: Int? = nil
+    public var dropout: Float = 0.1
+    public var groups = 8
+    public var normEps: Float = 1e-5
+    /// Number of classes for class conditioning (nil = unconditional).
+    public var classes: Int? = nil
+
+    public init() {}
+
+    public init(from decoder: Decoder) throws {
+        let d = ModelSettings(), c = try decoder.container(keyedBy: CodingKeys.self)
+        imageSize = try c.decodeIfPresent(Int.self, forKey: .imageSize) ?? d.imageSize
+        channels = try c.decodeIfPresent(Int.self, forKey: .channels) ?? d.channels
+        baseChannels = try c.decodeIfPresent(Int.self, forKey: .baseChannels) ?? d.baseChannels
+        channelMultipliers = try c.decodeIfPresent([Int].self, forKey: .channelMultipliers) ?? d.channelMultipliers
+        resBlocks = try c.decodeIfPresent(Int.self, forKey: .resBlocks) ?? d.resBlocks
+        attentionResolutions = try c.decodeIfPresent([Int].self, forKey: .attentionResolutions) ?? d.attentionResolutions
+        headDim = try c.decodeIfPresent(Int.self, forKey: .headDim) ?? d.headDim
+        dropout = try c.decodeIfPresent(Float.self, forKey: .dropout) ?? d.dropout
+        groups = try c.decodeIfPresent(Int.self, forKey: .groups) ?? d.groups
+        normEps = try c.decodeIfPresent(Float.self, forKey: .normEps) ?? d.normEps
+        classes = try c.decodeIfPresent(Int.self, forKey: .classes) ?? d.classes
+    }
+
+    public var unetConfig: UNetConfig {
+        UNetConfig(imageSize: imageSize, channels: channels, baseChannels: baseChannels, channelMultipliers: channelMultipliers,
+                   resBlocks: resBlocks, attentionResolutions: attentionResolutions, headDim: headDim, dropout: dropout,
+                   groups: groups, eps: normEps, classes: classes)
+    }
+}
+
+/// The forward process and the loss.
+public struct DiffusionSettings: Codable, Equatable, Sendable {
+    public var schedule: BetaSchedule = .linear
+    public var timesteps = 1000
+    public var betaMin = 1e-4
+    public var betaMax = 0.02
+    /// The logarithmic schedule's constant c.
+    public var logScale = 1.0
+    public var cosineOffset = 0.008
+    public var loss: LossKind = .l2
+
+    public init() {}
+
+    public init(from decoder: Decoder) throws {
+        let d = DiffusionSettings(), c = try decoder.container(keyedBy: CodingKeys.self)
+        schedule = try c.decodeIfPresent(BetaSchedule.self, forKey: .schedule) ?? d.schedule
+        timesteps = try c.decodeIfPresent(Int.self, forKey: .timesteps) ?? d.timesteps
+        betaMin = try c.decodeIfPresent(Double.self, forKey: .betaMin) ?? d.betaMin
+        betaMax = try c.decodeIfPresent(Double.self, forKey: .betaMax) ?? d.betaMax
+        logScale = try c.decodeIfPresent(Double.self, forKey: .logScale) ?? d.logScale
+        cosineOffset = try c.decodeIfPresent(Double.self, forKey: .cosineOffset) ?? d.cosineOffset
+        loss = try c.decodeIfPresent(LossKind.self, forKey: .loss) ?? d.loss
+    }
+
+    public var scheduleParameters: ScheduleParameters {
+        ScheduleParameters(timesteps: timesteps, betaMin: betaMin, betaMax: betaMax, logScale: logScale, cosineOffset: cosineOffset)
+    }
+
+    public func noiseTables() throws -> NoiseTables { try NoiseTables(schedule: schedule, parameters: scheduleParameters) }
+}
+
+/// Where the images come from.
+public struct DataSettings: Codable, Equatable, Sendable {
+    public var dataset: DatasetKind = .fashionMNIST
+    public var dataDir: String? = nil
+    /// Random horizontal flips (seed 001); off by default (digits are not symmetric).
+    public var flip = false
+    /// Use only the first N training images (quick experiments, tests); nil = all.
+    public var limit: Int? = nil
+
+    public init() {}
+
+    public init(from decoder: Decoder) throws {
+        let d = DataSettings(), c = try decoder.container(keyedBy: CodingKeys.self)
+        dataset = try c.decodeIfPresent(DatasetKind.self, forKey: .dataset) ?? d.dataset
+        dataDir = try c.decodeIfPresent(String.self, forKey: .dataDir) ?? d.dataDir
+        flip = try c.decodeIfPresent(Bool.self, forKey: .flip) ?? d.flip
+        limit = try c.decodeIfPresent(Int.self, forKey: .limit) ?? d.limit
+    }
+}
+
+/// The optimization loop and its bookkeeping.
+public struct TrainingSettings: Codable, Equatable, Sendable {
+    public var batchSize = 64
+    /// Stop after this many epochs / steps / minutes, whichever comes first (nil = no limit).
+    public var epochs: Int? = nil
+    public var steps: Int? = nil
+    public var minutes: Double? = nil
+    public var learningRate: Float = 2e-4
+    public var lrSchedule: LRSchedule = .constant
+    public var warmupSteps = 200
+    public var weightDecay: Float = 0
+    /// Global gradient-norm clip (0 = off).
+    public var gradClip: Float = 1
+    public var emaDecay: Float = 0.999
+    public var seed: UInt64 = 0
+    /// Validation loss every N steps (0 = once per epoch).
+    public var validateEvery = 0
+    /// Images used for each validation loss (fixed draws, so values are comparable).
+    public var validationImages = 1024
+    /// Stop after this many validations without improvement (nil = never).
+    public var earlyStopping: Int? = nil
+    public var checkpointEvery = 500
+    public var keepCheckpoints = 3
+    public var sampleEvery = 1000
+    public var sampleCount = 16
+    /// Classifier-free guidance training: probability of replacing the label with "no class".
+    public var classDropout: Float = 0.1
+
+    public init() {}
+
+    public init(from decoder: Decoder) throws {
+        let d = TrainingSettings(), c = try decoder.container(keyedBy: CodingKeys.self)
+        batchSize = try c.decodeIfPresent(Int.self, forKey: .batchSize) ?? d.batchSize
+        epochs = try c.decodeIfPresent(Int.self, forKey: .epochs) ?? d.epochs
+        steps = try c.decodeIfPresent(Int.self, forKey: .steps) ?? d.steps
+        minutes = try c.decodeIfPresent(Double.self, forKey: .minutes) ?? d.minutes
+        learningRate = try c.decodeIfPresent(Float.self, forKey: .learningRate) ?? d.learningRate
+        lrSchedule = try c.decodeIfPresent(LRSchedule.self, forKey: .lrSchedule) ?? d.lrSchedule
+        warmupSteps = try c.decodeIfPresent(Int.self, forKey: .warmupSteps) ?? d.warmupSteps
+        weightDecay = try c.decodeIfPresent(Float.self, forKey: .weightDecay) ?? d.weightDecay
+        gradClip = try c.decodeIfPresent(Float.self, forKey: .gradClip) ?? d.gradClip
+        emaDecay = try c.decodeIfPresent(Float.self, forKey: .emaDecay) ?? d.emaDecay
+        seed = try c.decodeIfPresent(UInt64.self, forKey: .seed) ?? d.seed
+        validateEvery = try c.decodeIfPresent(Int.self, forKey: .validateEvery) ?? d.validateEvery
+        validationImages = try c.decodeIfPresent(Int.self, forKey: .validationImages) ?? d.validationImages
+        earlyStopping = try c.decodeIfPresent(Int.self, forKey: .earlyStopping) ?? d.earlyStopping
+        checkpointEvery = try c.decodeIfPresent(Int.self, forKey: .checkpointEvery) ?? d.checkpointEvery
+        keepCheckpoints = try c.decodeIfPresent(Int.self, forKey: .keepCheckpoints) ?? d.keepCheckpoints
+        sampleEvery = try c.decodeIfPresent(Int.self, forKey: .sampleEvery) ?? d.sampleEvery
+        sampleCount = try c.decodeIfPresent(Int.self, forKey: .sampleCount) ?? d.sampleCount
+        classDropout = try c.decodeIfPresent(Float.self, forKey: .classDropout) ?? d.classDropout
+    }
+}
+
+/// A config file that cannot be used.
+public enum ConfigError: Error, CustomStringConvertible, Equatable {
+    case unsupportedVersion(Int, highestSupported: Int)
+    case unreadable(path: String, reason: String)
+    case invalid(String)
+
+    public var description: String {
+        switch self {
+        case let .unsupportedVersion(v, h): "config version \(v) is newer than this ddpm understands (up to \(h))"
+        case let .unreadable(path, reason): "\(path): \(reason)"
+        case let .invalid(message): message
+        }
+    }
+}
