@@ -51,6 +51,10 @@ let package = Package(
         .testTarget(name: "NNTests", dependencies: ["NN", "TensorCore", "DataIO", "_TestSupport"],
                     resources: [.copy("Fixtures")], swiftSettings: fast),
         .testTarget(name: "DiffusionTests", dependencies: ["Diffusion", "TensorCore", "_TestSupport"], swiftSettings: fast),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "DataIO", "NN", "Diffusion", "TensorCore", "_TestSupport"],
+                    swiftSettings: fast),
+        // Runs the built `ddpm` binary (argument-parser's AssertExecuteCommand style).
+        .testTarget(name: "CLITests", dependencies: ["ddpm", "DataIO"], swiftSettings: fast),
         .testTarget(name: "DataIOTests", dependencies: ["DataIO"], resources: [.copy("Fixtures")], swiftSettings: fast),
     ],
     // Swift 5 mode: kernels share raw pointers across Dispatch workers by design; Swift 6's

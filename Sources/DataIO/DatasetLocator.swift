@@ -57,14 +57,24 @@ public struct DatasetLocator: Sendable {
 
     /// Loads `split` for the IDX and CIFAR-10 kinds, holding out the last `kind.validationCount`
     /// training images for `.validation` (deterministic, so every run validates on the same images).
-    public func load(_ split: DatasetSplit) throws -> ImageSet {
+    /// A `folder` dataset is cropped and resized to `imageSize` with `channels` channels; its
+    /// last tenth is the validation split, and it has no test split.
+    public func load(_ split: DatasetSplit, imageSize: Int = 64, channels: Int = 3) throws -> ImageSet {
         let full: ImageSet
+        var held = kind.validationCount
         switch try files(for: split) {
         case let .idx(images, labels): full = try IDX.loadImageSet(images: images, labels: labels)
         case let .cifar10(batches): full = try CIFAR10.loadImageSet(batches: batches)
-        case .imageFolder: fatalError("DatasetLocator.load: --dataset folder is read by ImageFolder, not here")
+        case let .imageFolder(directory):
+            guard split != .test else {
+                throw DataFileError.mismatched("\(location): an image folder has no test split (train and validation only)")
+            }
+            let folder = try ImageFolder(directory: directory, imageSize: imageSize, channels: channels)
+            full = ImageSet(count: folder.count, channels: channels, height: imageSize, width: imageSize, pixels: folder.images,
+                            labels: [Int](repeating: 0, count: folder.count))
+            held = folder.count / 10
         }
-        guard split != .test, let held = kind.validationCount else { return full }
+        guard split != .test, let held, held > 0 else { return full }
         guard full.count > held else {
             throw DataFileError.mismatched(
                 "\(location): the training files hold \(full.count) images, too few to hold out \(held) for validation")

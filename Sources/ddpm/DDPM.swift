@@ -4,5 +4,5 @@ import ArgumentParser
 struct DDPM: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Train and sample denoising diffusion models on the CPU.",
-        subcommands: [Bench.self])
+        subcommands: [Train.self, Sample.self, Schedule.self, Info.self, Export.self, Bench.self])
 }

@@ -36,6 +36,8 @@ public struct Sampler {
 
     /// A model evaluation: (x_t `[B, C, H, W]`, timesteps `[B]`) → predicted noise.
     public typealias NoisePredictor = (Tensor, [Float]) -> Tensor
+    /// The same, also told which images of the sequence the batch holds (for per-image class labels).
+    public typealias BatchNoisePredictor = (Tensor, [Float], Range<Int>) -> Tensor
 
     /// Samples images `first ..< first + count` of the seeded sequence, `[count, C, H, W]` in [-1, 1].
     /// - Parameters:
@@ -43,6 +45,14 @@ public struct Sampler {
     ///   - trajectory: when given, receives (step number, x_t, x̂_0) after each step of the FIRST batch.
     public func sample(count: Int, imageShape: [Int], seed: UInt64, first: Int = 0, batchSize: Int,
                        model: NoisePredictor, progress: ((Int, Int) -> Void)? = nil,
+                       trajectory: ((Int, Tensor, Tensor) -> Void)? = nil) -> Tensor {
+        sample(count: count, imageShape: imageShape, seed: seed, first: first, batchSize: batchSize,
+               batchModel: { x, t, _ in model(x, t) }, progress: progress, trajectory: trajectory)
+    }
+
+    /// `sample` with a model that is told each batch's image indices (`first + start ..< …`).
+    public func sample(count: Int, imageShape: [Int], seed: UInt64, first: Int = 0, batchSize: Int,
+                       batchModel model: BatchNoisePredictor, progress: ((Int, Int) -> Void)? = nil,
                        trajectory: ((Int, Tensor, Tensor) -> Void)? = nil) -> Tensor {
         shapeCheck(imageShape.count == 3 && count >= 0 && batchSize >= 1,
                    "Sampler.sample: image shape \(describe(imageShape)) must be [C, H, W], count \(count) ≥ 0, batch size \(batchSize) ≥ 1")
@@ -56,7 +66,7 @@ public struct Sampler {
             var x = Self.noise(b: b, imageShape: imageShape, generators: &generators)
             for (j, t) in visited.enumerated() {
                 let isLast = j == visited.count - 1
-                let eps = withoutGrad { model(x, [Float](repeating: Float(t), count: b)) }
+                let eps = withoutGrad { model(x, [Float](repeating: Float(t), count: b), (first + start)..<(first + start + b)) }
                 let needsNoise = !isLast && (settings.kind == .ddpm || settings.eta > 0)
                 let z = needsNoise ? Self.noise(b: b, imageShape: imageShape, generators: &generators) : nil
                 let step = withoutGrad { self.step(j: j, t: t, xt: x, eps: eps, noise: z) }

@@ -1,0 +1,115 @@
+import DataIO
+import Diffusion
+import Foundation
+import NN
+
+/// A trained model ready for sampling, from any of the places a user may point at:
+/// a ddpm checkpoint file, a run folder (its latest checkpoint), or a diffusers model folder
+/// (`config.json` + `diffusion_pytorch_model.safetensors`, the export format).
+public struct ModelSource {
+    public let model: UNet
+    /// The training config (for diffusers folders: the model part plus default diffusion settings).
+    public let config: TrainConfig
+    public let path: String
+    /// The file the weights came from, and a short content hash of it (for PNG provenance).
+    public let weightsFile: String
+    public let weightsHash: String
+    public let step: Int?
+
+    public static let diffusersConfig = "config.json"
+    public static let diffusersWeights = "diffusion_pytorch_model.safetensors"
+
+    public static func load(_ path: String, useEMA: Bool = true) throws -> ModelSource {
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else {
+            throw CheckpointError.unreadable(path: path, reason: "no such file or folder")
+        }
+        if isDir.boolValue {
+            if FileManager.default.fileExists(atPath: path + "/" + diffusersConfig) { return try loadDiffusers(folder: path) }
+            guard let latest = RunDirectory(path: path).latestCheckpoint else { throw RunDirectoryError.noCheckpoint(path) }
+            return try loadCheckpoint(latest, useEMA: useEMA)
+        }
+        return try loadCheckpoint(path, useEMA: useEMA)
+    }
+
+    static func loadCheckpoint(_ file: String, useEMA: Bool) throws -> ModelSource {
+        let c = try Checkpoint.read(from: file)
+        let unetConfig = c.config.model.unetConfig
+        let problems = unetConfig.validationErrors()
+        if !problems.isEmpty { throw CheckpointError.doesNotFit(path: file, reason: problems.joined(separator: "; ")) }
+        let model = UNet(unetConfig)
+        let weights = useEMA ? (c.ema ?? c.model) : c.model
+        do { try model.load(weights) } catch { throw CheckpointError.doesNotFit(path: file, reason: "\(error)") }
+        return ModelSource(model: model, config: c.config, path: file, weightsFile: file, weightsHash: try fileHash(file),
+                           step: c.progress.step)
+    }
+
+    static func loadDiffusers(folder: String) throws -> ModelSource {
+        let configPath = folder + "/" + diffusersConfig, weightsPath = folder + "/" + diffusersWeights
+        let unetConfig: UNetConfig
+        do {
+            unetConfig = try JSONDecoder().decode(UNetConfig.self, from: Data(contentsOf: URL(fileURLWithPath: configPath)))
+        } catch {
+            throw CheckpointError.unreadable(path: configPath, reason: "not a diffusers UNet2DModel config: \(error)")
+        }
+        let problems = unetConfig.validationErrors()
+        if !problems.isEmpty { throw CheckpointError.doesNotFit(path: configPath, reason: problems.joined(separator: "; ")) }
+        let file: SafetensorsFile
+        do { file = try SafetensorsFile.read(from: weightsPath) } catch { throw CheckpointError.unreadable(path: weightsPath, reason: "\(error)") }
+        let model = UNet(unetConfig)
+        do { try model.load(file.tensors.mapValues { NamedTensorData(shape: $0.shape, values: $0.floats) }) } catch {
+            throw CheckpointError.doesNotFit(path: weightsPath, reason: "\(error)")
+        }
+        var config = TrainConfig()
+        config.model = ModelSettings(unetConfig)
+        if let json = file.metadata["ddpm_diffusion"], let d = try? JSONDecoder().decode(DiffusionSettings.self, from: Data(json.utf8)) {
+            config.diffusion = d
+        }
+        return ModelSource(model: model, config: config, path: folder, weightsFile: weightsPath, weightsHash: try fileHash(weightsPath), step: nil)
+    }
+
+    /// Writes a model-only export in the diffusers layout: config.json + diffusion_pytorch_model.safetensors
+    /// (the diffusion settings ride along in the safetensors metadata for ddpm to read back).
+    public static func exportDiffusers(model: UNet, diffusion: DiffusionSettings, to folder: String, overwrite: Bool) throws {
+        let fm = FileManager.default
+        let configPath = folder + "/" + diffusersConfig, weightsPath = folder + "/" + diffusersWeights
+        if !overwrite && (fm.fileExists(atPath: configPath) || fm.fileExists(atPath: weightsPath)) {
+            throw CheckpointError.unreadable(path: folder, reason: "already holds an exported model; pass --force to overwrite it")
+        }
+        try fm.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        var file = SafetensorsFile()
+        for (name, t) in model.stateDict() { file.tensors[name] = SafetensorsTensor(shape: t.shape, floats: t.values) }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        file.metadata = ["format": "pt", "ddpm_diffusion": String(decoding: try encoder.encode(diffusion), as: UTF8.self)]
+        try file.write(to: weightsPath)
+        try DurableFile.write(Array(try encoder.encode(model.config)), to: configPath)
+    }
+
+    /// FNV-1a 64 of the file's bytes, hex: enough to tell checkpoints apart in PNG provenance.
+    public static func fileHash(_ path: String) throws -> String {
+        let bytes = try DurableFile.read(path)
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in bytes { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+        return String(h, radix: 16)
+    }
+}
+
+extension ModelSettings {
+    /// The DDPM-style settings of a diffusers config (uniform block structure assumed; the
+    /// exact layout lives in the UNetConfig the model was built from).
+    init(_ u: UNetConfig) {
+        self.init()
+        imageSize = u.sampleSize
+        channels = u.inChannels
+        baseChannels = u.blockOutChannels[0]
+        channelMultipliers = u.blockOutChannels.map { $0 / max(u.blockOutChannels[0], 1) }
+        resBlocks = u.layersPerBlock
+        attentionResolutions = u.downBlockTypes.enumerated().filter { $0.element == .attention }.map { u.sampleSize >> $0.offset }
+        headDim = u.attentionHeadDim
+        dropout = u.dropout
+        groups = u.normNumGroups
+        normEps = u.normEps
+        classes = u.numClassEmbeds.map { $0 - 1 }
+    }
+}

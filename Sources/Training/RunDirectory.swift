@@ -1,0 +1,76 @@
+import Foundation
+
+/// The folder a training run writes into:
+/// ```
+/// RUN/config.yaml               the resolved configuration
+/// RUN/metrics.jsonl             one JSON object per log line
+/// RUN/loss.png                  training and validation loss curves
+/// RUN/checkpoints/step-NNNNNNNN.safetensors   the latest K, plus best.safetensors
+/// RUN/samples/step-NNNNNNNN.png preview grids (EMA weights)
+/// ```
+public struct RunDirectory: Sendable {
+    public let path: String
+
+    public init(path: String) { self.path = path }
+
+    public var configPath: String { path + "/config.yaml" }
+    public var metricsPath: String { path + "/metrics.jsonl" }
+    public var lossCurvePath: String { path + "/loss.png" }
+    public var checkpointsPath: String { path + "/checkpoints" }
+    public var samplesPath: String { path + "/samples" }
+    public var bestCheckpointPath: String { checkpointsPath + "/best.safetensors" }
+
+    public func checkpointPath(step: Int) -> String { checkpointsPath + String(format: "/step-%08d.safetensors", step) }
+    public func samplePath(step: Int) -> String { samplesPath + String(format: "/step-%08d.png", step) }
+
+    /// Creates the folder for a new run. An existing non-empty folder is an error unless
+    /// `force`, which empties it first: a run never silently mixes with or overwrites another.
+    public func createForNewRun(force: Bool) throws {
+        let fm = FileManager.default
+        if let contents = try? fm.contentsOfDirectory(atPath: path), !contents.isEmpty {
+            guard force else { throw RunDirectoryError.exists(path) }
+            for item in contents { try fm.removeItem(atPath: path + "/" + item) }
+        }
+        try createSubfolders()
+    }
+
+    public func createSubfolders() throws {
+        for p in [path, checkpointsPath, samplesPath] {
+            do { try FileManager.default.createDirectory(atPath: p, withIntermediateDirectories: true) } catch {
+                throw RunDirectoryError.unwritable(p, error.localizedDescription)
+            }
+        }
+    }
+
+    /// Step checkpoints present, oldest first.
+    public func stepCheckpoints() -> [(step: Int, path: String)] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: checkpointsPath)) ?? []
+        return names.compactMap { name -> (Int, String)? in
+            guard name.hasPrefix("step-"), name.hasSuffix(".safetensors"),
+                  let step = Int(name.dropFirst(5).dropLast(12)) else { return nil }
+            return (step, checkpointsPath + "/" + name)
+        }.sorted { $0.0 < $1.0 }
+    }
+
+    public var latestCheckpoint: String? { stepCheckpoints().last?.path }
+
+    /// Deletes all but the newest `keep` step checkpoints (best.safetensors is separate).
+    public func prune(keep: Int) {
+        let all = stepCheckpoints()
+        for old in all.dropLast(max(keep, 1)) { try? FileManager.default.removeItem(atPath: old.path) }
+    }
+}
+
+public enum RunDirectoryError: Error, CustomStringConvertible {
+    case exists(String)
+    case unwritable(String, String)
+    case noCheckpoint(String)
+
+    public var description: String {
+        switch self {
+        case let .exists(p): "--run-dir \(p) already holds a run; pass --resume \(p) to continue it, --force to replace it, or choose another --run-dir"
+        case let .unwritable(p, why): "\(p): cannot create the run folder (\(why))"
+        case let .noCheckpoint(p): "--resume \(p): no checkpoints/step-*.safetensors in that run folder"
+        }
+    }
+}

@@ -1,0 +1,75 @@
+import DataIO
+import Diffusion
+import Foundation
+import NN
+import TensorCore
+
+/// Draws images from a model and writes them as a PNG grid (and optionally one PNG per image),
+/// each PNG carrying its provenance in text chunks.
+public struct SamplingJob {
+    public let model: UNet
+    public let tables: NoiseTables
+    public let sampler: Sampler
+    public let seed: UInt64
+    public let batchSize: Int
+    /// Class per image for a class-conditional model (nil: unconditional).
+    public let classLabels: [Int]?
+    /// Provenance written into every PNG (command, checkpoint hash, schedule, ...).
+    public let provenance: [(key: String, value: String)]
+
+    public init(model: UNet, tables: NoiseTables, settings: SamplerSettings, seed: UInt64, batchSize: Int,
+                classLabels: [Int]? = nil, provenance: [(key: String, value: String)]) throws {
+        self.model = model
+        self.tables = tables
+        self.sampler = try Sampler(tables: tables, settings: settings)
+        self.seed = seed
+        self.batchSize = batchSize
+        self.classLabels = classLabels
+        self.provenance = provenance + [("seed", String(seed)), ("sampler", settings.kind.rawValue),
+                                        ("steps", String(sampler.stepCount)),
+                                        ("eta", settings.kind == .ddim ? String(settings.eta) : "-"),
+                                        ("variance", settings.kind == .ddpm ? settings.variance.rawValue : "-"),
+                                        ("spacing", settings.spacing.rawValue),
+                                        ("clip-denoised", String(settings.clipDenoised))]
+    }
+
+    public var imageShape: [Int] { [model.config.inChannels, model.config.sampleSize, model.config.sampleSize] }
+
+    /// Samples `count` images `[count, C, H, W]` in [-1, 1].
+    public func run(count: Int, progress: ((Int, Int) -> Void)? = nil,
+                    trajectory: ((Int, Tensor, Tensor) -> Void)? = nil) -> Tensor {
+        sampler.sample(count: count, imageShape: imageShape, seed: seed, batchSize: batchSize, batchModel: noisePredictor(),
+                       progress: progress, trajectory: trajectory)
+    }
+
+    /// The model as the sampler's (x_t, t, images) → ε̂, passing each batch its images' class labels.
+    func noisePredictor() -> Sampler.BatchNoisePredictor {
+        let labels = classLabels
+        let model = self.model
+        return { x, t, images in
+            let batchLabels = labels.map { l in images.map { l[$0 % l.count] } }
+            var context = ForwardContext.inference
+            return model(x, timesteps: t, classLabels: batchLabels, context: &context)
+        }
+    }
+
+    /// Writes `images` as a grid PNG with `nrow` images per row.
+    public func writeGrid(_ images: Tensor, nrow: Int, to path: String, overwrite: Bool) throws {
+        let s = images.shape
+        var png = PNGImage.grid(images.scalars, n: s[0], c: s[1], h: s[2], w: s[3], nrow: nrow)
+        png.text = provenance + [("images", String(s[0]))]
+        try png.write(to: path, overwrite: overwrite)
+    }
+
+    /// Writes each image to `folder/NNNNN.png`.
+    public func writeImages(_ images: Tensor, to folder: String, overwrite: Bool) throws {
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let s = images.shape, per = s[1] * s[2] * s[3]
+        let values = images.scalars
+        for i in 0..<s[0] {
+            var png = PNGImage(chw: Array(values[(i * per)..<((i + 1) * per)]), channels: s[1], height: s[2], width: s[3])
+            png.text = provenance + [("image-index", String(i))]
+            try png.write(to: folder + String(format: "/%05d.png", i), overwrite: overwrite)
+        }
+    }
+}

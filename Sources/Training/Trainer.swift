@@ -1,0 +1,257 @@
+import DataIO
+import Diffusion
+import Foundation
+import NN
+import TensorCore
+
+/// The training loop (Ho et al. Algorithm 1) with validation, early stopping, checkpoints,
+/// preview grids and a metrics log. It reports through `onEvent` and never prints.
+///
+/// Determinism: the epoch order comes from `RandomGenerator(seed, stream: epochStream + epoch)`
+/// and each step's draws (t, ε, flips, label drops, dropout masks) from streams keyed by the step
+/// number, so the same config on the same machine and thread count gives bitwise-identical
+/// weights, and a resumed run continues exactly where an uninterrupted one would be.
+public final class Trainer {
+    public let state: TrainingState
+    public let run: RunDirectory
+    public let train: ImageSet
+    public let validation: ImageSet?
+    public var onEvent: (TrainingEvent) -> Void = { _ in }
+    /// Steps between metrics-log lines and progress reports.
+    public var logEvery = 25
+
+    private let objective: TrainingObjective
+    private let metrics: MetricsLog
+    private var settings: TrainingSettings { state.config.training }
+    private let schedule: LRScheduleSettings
+
+    // Stream keys: disjoint ranges of the 64-bit stream space.
+    private static let epochStream: UInt64 = 1 << 40
+    private static let dropoutStream: UInt64 = 2 << 40
+    private static let validationStream: UInt64 = 3 << 40
+
+    public init(state: TrainingState, run: RunDirectory, train: ImageSet, validation: ImageSet?) throws {
+        let c = state.config
+        guard train.channels == c.model.channels, train.height == c.model.imageSize, train.width == c.model.imageSize else {
+            throw ConfigError.invalid("data: images are \(train.channels)×\(train.height)×\(train.width) but the model expects "
+                                      + "\(c.model.channels)×\(c.model.imageSize)×\(c.model.imageSize) (set model.channels / model.imageSize)")
+        }
+        guard train.count >= c.training.batchSize else {
+            throw ConfigError.invalid("--batch-size \(c.training.batchSize) is larger than the \(train.count) training images")
+        }
+        self.state = state
+        self.run = run
+        self.train = train
+        self.validation = validation
+        objective = TrainingObjective(tables: state.tables, loss: c.diffusion.loss)
+        metrics = try MetricsLog(path: run.metricsPath, upToStep: state.progress.step)
+        var s = LRScheduleSettings(kind: c.training.lrSchedule, peak: c.training.learningRate, warmupSteps: c.training.warmupSteps,
+                                   totalSteps: 1)
+        s.totalSteps = max(1, Self.plannedSteps(c.training, stepsPerEpoch: train.count / c.training.batchSize) ?? 10_000)
+        schedule = s
+    }
+
+    public var stepsPerEpoch: Int { train.count / settings.batchSize }
+
+    /// The run's total steps when bounded by --steps or --epochs (the smaller), else nil.
+    static func plannedSteps(_ t: TrainingSettings, stepsPerEpoch: Int) -> Int? {
+        let byEpochs = t.epochs.map { $0 * stepsPerEpoch }
+        switch (t.steps, byEpochs) {
+        case let (s?, e?): return min(s, e)
+        case let (s?, nil): return s
+        case let (nil, e?): return e
+        case (nil, nil): return nil
+        }
+    }
+
+    // MARK: - The loop
+
+    /// Trains until a bound is reached, early stopping triggers, or `shouldStop()` turns true.
+    /// Always leaves a checkpoint of the last completed step.
+    @discardableResult
+    public func runLoop(shouldStop: () -> Bool = { StopSignal.isRequested }) throws -> StopReason {
+        let start = monotonicNow()
+        var windowStart = start, windowLosses: [Double] = [], windowImages = 0
+        var quarterSums = [Double](repeating: 0, count: 4), quarterCounts = [Int](repeating: 0, count: 4)
+        var lastGradNorm: Float = 0
+        var permutation = epochPermutation(state.progress.epoch)
+        let total = Self.plannedSteps(settings, stepsPerEpoch: stepsPerEpoch)
+
+        func stopReason() -> StopReason? {
+            if let s = settings.steps, state.progress.step >= s { return .steps }
+            if let e = settings.epochs, state.progress.epoch >= e { return .epochs }
+            if let m = settings.minutes, monotonicNow() - start >= m * 60 { return .minutes }
+            if shouldStop() { return .interrupted }
+            return nil
+        }
+
+        while true {
+            if state.progress.batchInEpoch >= stepsPerEpoch {
+                state.progress.epoch += 1
+                state.progress.batchInEpoch = 0
+                permutation = epochPermutation(state.progress.epoch)
+                if settings.validateEvery == 0, try validateAndMaybeStop() { return try finish(.earlyStopping) }
+            }
+            if let reason = stopReason() { return try finish(reason) }
+
+            // 1. The batch: this epoch's next slice of the permutation.
+            let step = state.progress.step
+            let b = settings.batchSize
+            let indices = Array(permutation[(state.progress.batchInEpoch * b)..<((state.progress.batchInEpoch + 1) * b)])
+            var rng = RandomGenerator(seed: settings.seed, stream: UInt64(step))
+            let flips = state.config.data.flip ? (0..<b).map { _ in rng.nextFloat() < 0.5 } : nil
+            let x0 = Tensor(shape: [b, train.channels, train.height, train.width], values: train.gather(indices: indices, flips: flips))
+            let labels = classLabels(for: indices, using: &rng)
+            let draw = objective.draw(batch: b, shape: x0.shape, using: &rng)
+
+            // 2. Loss, gradients, clipping, AdamW, EMA.
+            var context = ForwardContext(training: true, generator: RandomGenerator(seed: settings.seed, stream: Self.dropoutStream + UInt64(step)))
+            let (loss, perImage) = objective.evaluate(x0: x0, draw: draw) { x, t in
+                state.model(x, timesteps: t, classLabels: labels, context: &context)
+            }
+            let lossValue = Double(loss.item())
+            guard lossValue.isFinite else {
+                throw ConfigError.invalid("training diverged at step \(step) (loss \(lossValue)); lower --learning-rate or enable --grad-clip")
+            }
+            loss.backward()
+            lastGradNorm = clipGradientNorm(state.parameters, maxNorm: settings.gradClip)
+            let lr = schedule.learningRate(at: step)
+            state.optimizer.update(learningRate: lr, beta1: schedule.momentum(at: step))
+            state.ema.update(from: state.parameters)
+            state.parameters.zeroGradients()
+            state.progress.step += 1
+            state.progress.batchInEpoch += 1
+
+            // 3. Bookkeeping: loss per quarter of the timestep range, throughput.
+            windowLosses.append(lossValue)
+            windowImages += b
+            for (i, l) in zip(draw.indices, perImage) {
+                let q = min(3, 4 * i / state.tables.timesteps)
+                quarterSums[q] += Double(l)
+                quarterCounts[q] += 1
+            }
+            let now = state.progress.step
+            if now % logEvery == 0 || now == 1 {
+                let elapsed = monotonicNow() - windowStart
+                let mean = windowLosses.reduce(0, +) / Double(windowLosses.count)
+                var record: [String: Any] = ["step": now, "epoch": state.progress.epoch, "loss": mean, "lr": Double(lr),
+                                             "gradNorm": Double(lastGradNorm), "imagesPerSecond": Double(windowImages) / elapsed]
+                for q in 0..<4 where quarterCounts[q] > 0 { record["lossQ\(q + 1)"] = quarterSums[q] / Double(quarterCounts[q]) }
+                metrics.append(record)
+                let budget = settings.minutes.map { $0 * 60 - (monotonicNow() - start) }
+                onEvent(.step(StepReport(step: now, epoch: state.progress.epoch, loss: mean, learningRate: lr, gradientNorm: lastGradNorm,
+                                         imagesPerSecond: Double(windowImages) / elapsed, secondsPerStep: elapsed / Double(windowLosses.count),
+                                         totalSteps: total, secondsLeftInBudget: budget)))
+                windowStart = monotonicNow(); windowLosses = []; windowImages = 0
+                quarterSums = [0, 0, 0, 0]; quarterCounts = [0, 0, 0, 0]
+            }
+            if settings.validateEvery > 0 && now % settings.validateEvery == 0, try validateAndMaybeStop() {
+                return try finish(.earlyStopping)
+            }
+            if settings.checkpointEvery > 0 && now % settings.checkpointEvery == 0 { try saveCheckpoint() }
+            if settings.sampleEvery > 0 && now % settings.sampleEvery == 0 { try writePreview() }
+        }
+    }
+
+    private func finish(_ reason: StopReason) throws -> StopReason {
+        if run.stepCheckpoints().last?.step != state.progress.step { try saveCheckpoint() }
+        try writeLossCurve()
+        onEvent(.finished(reason: reason, step: state.progress.step))
+        return reason
+    }
+
+    // MARK: - Pieces
+
+    /// A fixed shuffle of the training set for `epoch`.
+    private func epochPermutation(_ epoch: Int) -> [Int] {
+        var g = RandomGenerator(seed: settings.seed, stream: Self.epochStream + UInt64(epoch))
+        return Array(0..<train.count).shuffled(using: &g)
+    }
+
+    /// Labels for a class-conditional model; each is replaced by the "no class" index with
+    /// probability classDropout (classifier-free guidance training, Ho & Salimans 2022).
+    private func classLabels(for indices: [Int], using rng: inout RandomGenerator) -> [Int]? {
+        guard let classes = state.config.model.classes else { return nil }
+        return train.gatherLabels(indices: indices).map { rng.nextFloat() < settings.classDropout ? classes : $0 }
+    }
+
+    /// Mean loss over the first `validationImages` validation images with draws that are the same
+    /// at every validation, so successive values are comparable.
+    public func validationLoss() -> Double? {
+        guard let validation, validation.count > 0 else { return nil }
+        let n = min(settings.validationImages, validation.count), b = settings.batchSize
+        var total = 0.0
+        var context = ForwardContext.inference
+        for start in stride(from: 0, to: n, by: b) {
+            let idx = Array(start..<min(n, start + b))
+            var rng = RandomGenerator(seed: settings.seed, stream: Self.validationStream + UInt64(start))
+            let x0 = Tensor(shape: [idx.count, validation.channels, validation.height, validation.width], values: validation.gather(indices: idx))
+            let labels = state.config.model.classes.map { _ in validation.gatherLabels(indices: idx) }
+            let draw = objective.draw(batch: idx.count, shape: x0.shape, using: &rng)
+            let l = withoutGrad {
+                objective.evaluate(x0: x0, draw: draw) { x, t in state.model(x, timesteps: t, classLabels: labels, context: &context) }.loss
+            }
+            total += Double(l.item()) * Double(idx.count)
+        }
+        return total / Double(n)
+    }
+
+    /// Runs validation; returns true when early stopping should end the run.
+    private func validateAndMaybeStop() throws -> Bool {
+        guard let loss = validationLoss() else { return false }
+        let step = state.progress.step
+        let improved = state.progress.bestValidationLoss.map { loss < $0 } ?? true
+        if improved {
+            state.progress.bestValidationLoss = loss
+            state.progress.bestStep = step
+            state.progress.validationsWithoutImprovement = 0
+            try state.checkpoint().write(to: run.bestCheckpointPath)
+        } else {
+            state.progress.validationsWithoutImprovement += 1
+        }
+        metrics.append(["step": step, "epoch": state.progress.epoch, "validationLoss": loss])
+        onEvent(.validation(step: step, loss: loss, improved: improved))
+        try writeLossCurve()
+        if let patience = settings.earlyStopping { return state.progress.validationsWithoutImprovement >= patience }
+        return false
+    }
+
+    public func saveCheckpoint() throws {
+        let path = run.checkpointPath(step: state.progress.step)
+        try state.checkpoint().write(to: path)
+        run.prune(keep: settings.keepCheckpoints)
+        onEvent(.checkpoint(step: state.progress.step, path: path))
+    }
+
+    /// A preview grid from the EMA weights with 50 DDIM steps (full ancestral sampling would
+    /// cost T model evaluations in the middle of training; `ddpm sample` does the real thing).
+    private func writePreview() throws {
+        let preview = UNet(state.config.model.unetConfig)
+        try preview.load(state.emaStateDict())
+        let classes = state.config.model.classes.map { c in (0..<settings.sampleCount).map { $0 % c } }
+        let job = try SamplingJob(model: preview, tables: state.tables, settings: SamplerSettings(kind: .ddim, steps: 50),
+                                  seed: settings.seed, batchSize: settings.batchSize, classLabels: classes,
+                                  provenance: [("source", "ddpm train preview"), ("step", String(state.progress.step)),
+                                               ("schedule", state.config.diffusion.schedule.rawValue)])
+        let images = job.run(count: settings.sampleCount)
+        let path = run.samplePath(step: state.progress.step)
+        try job.writeGrid(images, nrow: Int(Double(settings.sampleCount).squareRoot().rounded(.up)), to: path, overwrite: true)
+        onEvent(.samples(step: state.progress.step, path: path))
+    }
+
+    private func writeLossCurve() throws {
+        guard !metrics.trainLoss.isEmpty else { return }
+        var series = [LinePlot.Series(name: "train", x: metrics.trainLoss.map { Double($0.step) }, y: metrics.trainLoss.map(\.value))]
+        if !metrics.validationLoss.isEmpty {
+            series.append(.init(name: "validation", x: metrics.validationLoss.map { Double($0.step) }, y: metrics.validationLoss.map(\.value)))
+        }
+        let plot = LinePlot(title: "loss (\(state.config.diffusion.loss.rawValue))", xLabel: "step", yLabel: "loss", logScaleY: true, series: series)
+        try plot.rendered().write(to: run.lossCurvePath, overwrite: true)
+    }
+}
+
+func monotonicNow() -> Double {
+    var t = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &t)
+    return Double(t.tv_sec) + Double(t.tv_nsec) * 1e-9
+}

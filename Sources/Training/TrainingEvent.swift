@@ -1,0 +1,38 @@
+/// What the training loop reports to its caller (the CLI draws the progress bar from these;
+/// nothing in the library prints).
+public enum TrainingEvent {
+    /// After a logged step: running mean loss over the log interval, and throughput.
+    case step(StepReport)
+    case validation(step: Int, loss: Double, improved: Bool)
+    case checkpoint(step: Int, path: String)
+    case samples(step: Int, path: String)
+    case finished(reason: StopReason, step: Int)
+}
+
+public struct StepReport: Sendable {
+    public let step: Int
+    public let epoch: Int
+    public let loss: Double
+    public let learningRate: Float
+    public let gradientNorm: Float
+    public let imagesPerSecond: Double
+    public let secondsPerStep: Double
+    /// Total steps of the run when bounded by steps or epochs (for the ETA), else nil.
+    public let totalSteps: Int?
+    /// Seconds until the --minutes budget runs out, when that is the bound.
+    public let secondsLeftInBudget: Double?
+
+    /// Seconds to the end of the run: from the step bound when there is one, else the time budget.
+    public var etaSeconds: Double? {
+        if let total = totalSteps { return Double(max(0, total - step)) * secondsPerStep }
+        return secondsLeftInBudget
+    }
+}
+
+public enum StopReason: String, Sendable {
+    case steps = "step limit reached"
+    case epochs = "epoch limit reached"
+    case minutes = "time budget used"
+    case earlyStopping = "validation loss stopped improving (early stopping)"
+    case interrupted = "interrupted; checkpoint saved"
+}

@@ -1,0 +1,14 @@
+import ArgumentParser
+import DataIO
+import Diffusion
+import NN
+import TensorCore
+
+// Closed sets parse from their CLI spelling (the enums' raw values); help lists the values.
+extension BetaSchedule: ExpressibleByArgument {}
+extension LossKind: ExpressibleByArgument {}
+extension DatasetKind: ExpressibleByArgument {}
+extension SamplerKind: ExpressibleByArgument {}
+extension VarianceKind: ExpressibleByArgument {}
+extension TimestepSpacing: ExpressibleByArgument {}
+extension LRSchedule: ExpressibleByArgument {}

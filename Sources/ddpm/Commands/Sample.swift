@@ -1,0 +1,114 @@
+import ArgumentParser
+import DataIO
+import Foundation
+import TensorCore
+import Training
+
+extension DDPM {
+    struct Sample: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Generate images from a trained model.",
+            discussion: "The same --seed gives the same images on the same machine and thread count, for any --batch-size.")
+
+        @OptionGroup var model: CheckpointOptions
+        @OptionGroup var sampling: SamplerOptions
+
+        @Option(name: .customLong("n"), help: "Number of images.") var count = 64
+        @Option(help: ArgumentHelp("The PNG grid to write.", valueName: "path")) var out = "grid.png"
+        @Option(help: "Images per grid row (default: a square-ish grid).") var nrow: Int?
+        @Option(help: "Images denoised together.") var batchSize = 64
+        @Option(help: ArgumentHelp("Also write each image as a PNG into this folder.", valueName: "dir")) var imagesDir: String?
+        @Option(help: ArgumentHelp("Write a reverse-process strip (x_t and predicted x_0 at several t) for the first images.", valueName: "path"))
+        var trajectory: String?
+        @Option(help: "Class of every image, for a class-conditional model (default: cycle through the classes).") var classLabel: Int?
+        @Flag(help: "Overwrite existing output files.") var force = false
+
+        func validate() throws {
+            guard count >= 1 else { throw ValidationError("--n must be at least 1 (got \(count)).") }
+            guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1 (got \(batchSize)).") }
+            if let nrow, nrow < 1 { throw ValidationError("--nrow must be at least 1 (got \(nrow)).") }
+        }
+
+        func run() throws {
+            for path in [out, trajectory].compactMap({ $0 }) where !force && FileManager.default.fileExists(atPath: path) {
+                throw CLIError("--out \(path) already exists; pass --force to overwrite it")
+            }
+            let source = try model.resolve()
+            let tables = try source.config.diffusion.noiseTables()
+            let labels = try classLabels(source)
+            let job = try SamplingJob(model: source.model, tables: tables, settings: sampling.settings, seed: sampling.seed,
+                                      batchSize: batchSize, classLabels: labels, provenance: provenance(source))
+            let bar = ProgressBar(label: "sample")
+            let recorder = TrajectoryRecorder(steps: job.sampler.stepCount, images: min(4, count, batchSize))
+            let images = job.run(count: count, progress: { done, total in
+                bar.update(done: done, total: total, unit: "step", rate: nil, etaSeconds: nil, fields: "")
+            }, trajectory: trajectory == nil ? nil : recorder.record)
+            bar.finish()
+            try job.writeGrid(images, nrow: nrow ?? Int(Double(count).squareRoot().rounded(.up)), to: out, overwrite: force)
+            print("wrote \(count) images to \(out)")
+            if let imagesDir {
+                try job.writeImages(images, to: imagesDir, overwrite: force)
+                print("wrote \(count) PNGs to \(imagesDir)/")
+            }
+            if let trajectory {
+                var png = recorder.strip()
+                png.text = job.provenance + [("figure", "rows: x_t and predicted x_0 per sample; columns: t from T to 0")]
+                try png.write(to: trajectory, overwrite: force)
+                print("wrote the reverse-process strip to \(trajectory)")
+            }
+        }
+
+        private func classLabels(_ source: ModelSource) throws -> [Int]? {
+            guard let classes = source.config.model.classes else {
+                if classLabel != nil { throw CLIError("--class-label: this model is not class-conditional") }
+                return nil
+            }
+            if let classLabel {
+                guard (0..<classes).contains(classLabel) else { throw CLIError("--class-label \(classLabel): expected 0…\(classes - 1)") }
+                return [classLabel]
+            }
+            return Array(0..<classes)
+        }
+
+        private func provenance(_ source: ModelSource) -> [(key: String, value: String)] {
+            [("Software", "ddpm"), ("command", CommandLine.arguments.joined(separator: " ")),
+             ("checkpoint", source.weightsFile), ("checkpoint-fnv1a64", source.weightsHash),
+             ("checkpoint-step", source.step.map(String.init) ?? "-"),
+             ("schedule", source.config.diffusion.schedule.rawValue), ("timesteps", String(source.config.diffusion.timesteps)),
+             ("beta-min", String(source.config.diffusion.betaMin)), ("beta-max", String(source.config.diffusion.betaMax)),
+             ("weights", model.useEMA ? "ema" : "raw")]
+        }
+    }
+}
+
+/// Keeps x_t and the predicted x_0 of the first images at about ten evenly spaced steps.
+final class TrajectoryRecorder {
+    let keep: Set<Int>
+    let images: Int
+    private var columns: [(xt: [Float], x0: [Float])] = []
+    private var shape: [Int] = []
+
+    init(steps: Int, images: Int) {
+        let columns = min(10, steps)
+        keep = Set((0..<columns).map { $0 * (steps - 1) / max(columns - 1, 1) })
+        self.images = images
+    }
+
+    func record(_ step: Int, _ xt: Tensor, _ x0: Tensor) {
+        guard keep.contains(step) else { return }
+        let per = xt.count / xt.shape[0]
+        shape = Array(xt.shape.dropFirst())
+        columns.append((Array(xt.scalars.prefix(images * per)), Array(x0.scalars.prefix(images * per))))
+    }
+
+    /// Rows: image 0's x_t, image 0's x̂_0, image 1's x_t, …; columns: recorded steps.
+    func strip() -> PNGImage {
+        let per = shape.reduce(1, *), cols = columns.count
+        var tiles: [Float] = []
+        for i in 0..<images {
+            for c in columns { tiles += c.xt[(i * per)..<((i + 1) * per)].map { min(max($0, -1), 1) } }
+            for c in columns { tiles += c.x0[(i * per)..<((i + 1) * per)] }
+        }
+        return PNGImage.grid(tiles, n: 2 * images * cols, c: shape[0], h: shape[1], w: shape[2], rows: 2 * images, cols: cols)
+    }
+}

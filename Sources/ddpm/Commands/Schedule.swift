@@ -1,0 +1,64 @@
+import ArgumentParser
+import DataIO
+import Diffusion
+import Foundation
+
+extension DDPM {
+    struct Schedule: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Plot or print beta schedules.",
+            discussion: "Draws beta_t and alpha-bar_t of one or all schedules (the seeds' Figures 1 and 5), and prints the table as CSV.")
+
+        @Option(help: "Schedule to show, or 'all'.") var schedule = "all"
+        @Option(help: "Diffusion steps T.") var timesteps = 1000
+        @Option(help: "First beta.") var betaMin = 1e-4
+        @Option(help: "Last beta.") var betaMax = 0.02
+        @Option(help: "The logarithmic schedule's constant c.") var logScale = 1.0
+        @Option(help: ArgumentHelp("PNG figure to write.", valueName: "path")) var out: String?
+        @Option(help: ArgumentHelp("CSV file to write ('-' for stdout).", valueName: "path")) var csv: String?
+        @Flag(help: "Overwrite existing output files.") var force = false
+
+        func validate() throws {
+            if out == nil && csv == nil { throw ValidationError("Nothing to do: give --out FILE.png and/or --csv FILE (or --csv -).") }
+            if schedule != "all" && BetaSchedule(rawValue: schedule) == nil {
+                throw ValidationError("--schedule \(schedule): expected all or one of \(BetaSchedule.allCases.map(\.rawValue).joined(separator: ", ")).")
+            }
+        }
+
+        func run() throws {
+            let kinds = schedule == "all" ? BetaSchedule.allCases : [BetaSchedule(rawValue: schedule)!]
+            let parameters = ScheduleParameters(timesteps: timesteps, betaMin: betaMin, betaMax: betaMax, logScale: logScale)
+            let tables = try kinds.map { try NoiseTables(schedule: $0, parameters: parameters) }
+            for (k, t) in zip(kinds, tables) { if let w = t.terminalSignalWarning { printError("warning (\(k.rawValue)): \(w)") } }
+            if let csv { try writeCSV(kinds, tables, to: csv) }
+            if let out {
+                let t = (1...timesteps).map(Double.init)
+                let betas = LinePlot(title: "beta_t", xLabel: "t", yLabel: "beta", logScaleY: true,
+                                     series: zip(kinds, tables).map { .init(name: $0.rawValue, x: t, y: $1.betas) })
+                let alphaBar = LinePlot(title: "alpha-bar_t", xLabel: "t", yLabel: "alpha-bar",
+                                        series: zip(kinds, tables).map { .init(name: $0.rawValue, x: t, y: $1.alphaBar) })
+                try Self.stacked([betas.rendered(width: 720, height: 400), alphaBar.rendered(width: 720, height: 400)])
+                    .write(to: out, overwrite: force)
+                print("wrote \(out)")
+            }
+        }
+
+        private func writeCSV(_ kinds: [BetaSchedule], _ tables: [NoiseTables], to path: String) throws {
+            var lines = ["t," + kinds.flatMap { ["\($0.rawValue)_beta", "\($0.rawValue)_alpha_bar"] }.joined(separator: ",")]
+            for i in 0..<timesteps {
+                lines.append("\(i + 1)," + tables.flatMap { [String($0.betas[i]), String($0.alphaBar[i])] }.joined(separator: ","))
+            }
+            let text = lines.joined(separator: "\n") + "\n"
+            if path == "-" { print(text, terminator: ""); return }
+            if !force && FileManager.default.fileExists(atPath: path) { throw CLIError("--csv \(path) already exists; pass --force to overwrite it") }
+            try text.write(toFile: path, atomically: true, encoding: .utf8)
+            printError("wrote \(path)")
+        }
+
+        /// Images of equal width, one above the other.
+        static func stacked(_ images: [PNGImage]) -> PNGImage {
+            PNGImage(width: images[0].width, height: images.map(\.height).reduce(0, +), channels: images[0].channels,
+                     pixels: images.flatMap(\.pixels), text: [("Software", "ddpm schedule")])
+        }
+    }
+}

@@ -1,0 +1,91 @@
+import ArgumentParser
+import Foundation
+import Training
+
+extension DDPM {
+    struct Train: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Train a diffusion model.",
+            discussion: """
+                Writes a run folder (config.yaml, metrics.jsonl, loss.png, checkpoints/, samples/). Ctrl-C saves a \
+                checkpoint and exits; `--resume RUN` continues exactly where it stopped.
+                """)
+
+        @OptionGroup var options: TrainOptions
+
+        @Option(help: ArgumentHelp("Run folder (default: runs/DATASET-SCHEDULE-TIME).", valueName: "dir"))
+        var runDir: String?
+
+        @Option(help: ArgumentHelp("Continue the run in this folder from its latest checkpoint.", valueName: "dir"))
+        var resume: String?
+
+        @Flag(help: "Replace the contents of an existing --run-dir.")
+        var force = false
+
+        func validate() throws {
+            if resume != nil && (runDir != nil || force) {
+                throw ValidationError("--resume continues a run in place; it cannot be combined with --run-dir or --force.")
+            }
+            if resume != nil && !options.changesOnlyBounds {
+                throw ValidationError("--resume takes the model, data and optimizer settings from the checkpoint; only --steps, --epochs, --minutes, --validate-every, --validation-images, --early-stopping, --checkpoint-every, --keep-checkpoints and --sample-every may be given with it.")
+            }
+        }
+
+        func run() throws {
+            let (state, run) = try prepare()
+            let data = try TrainingData.load(state.config.data, model: state.config.model)
+            let trainer = try Trainer(state: state, run: run, train: data.train, validation: data.validation)
+            try state.config.yaml().write(toFile: run.configPath, atomically: true, encoding: .utf8)
+            if let warning = state.tables.terminalSignalWarning { printError("warning: \(warning)") }
+            printError("training \(state.model.parameterCount) parameters on \(data.train.count) images"
+                       + " (\(data.validation?.count ?? 0) for validation) → \(run.path)")
+            let bar = ProgressBar(label: "train")
+            trainer.onEvent = { event in TrainProgress.show(event, on: bar) }
+            StopSignal.install()
+            let reason = try trainer.runLoop()
+            bar.finish()
+            print("stopped at step \(state.progress.step): \(reason.rawValue)")
+            print("run folder:  \(run.path)")
+            print("checkpoint:  \(run.latestCheckpoint ?? "-")")
+            print("loss curve:  \(run.lossCurvePath)")
+            print("sample with: ddpm sample --checkpoint \(run.path) --n 64 --out \(run.path)/samples.png")
+        }
+
+        /// A fresh state in a new run folder, or the resumed state of an existing one.
+        private func prepare() throws -> (TrainingState, RunDirectory) {
+            if let resume {
+                let run = RunDirectory(path: resume)
+                guard let latest = run.latestCheckpoint else { throw RunDirectoryError.noCheckpoint(resume) }
+                var checkpoint = try Checkpoint.read(from: latest)
+                try options.apply(to: &checkpoint.config)
+                try TrainOptions.validate(checkpoint.config)
+                return (try TrainingState(resuming: checkpoint, path: latest), run)
+            }
+            let config = try options.resolved()
+            try TrainOptions.validate(config)
+            let stamp = ISO8601DateFormatter.string(from: Date(), timeZone: .current, formatOptions: [.withYear, .withMonth, .withDay, .withTime])
+            let run = RunDirectory(path: runDir ?? "runs/\(config.data.dataset.rawValue)-\(config.diffusion.schedule.rawValue)-\(stamp)")
+            try run.createForNewRun(force: force)
+            return (try TrainingState(config: config), run)
+        }
+    }
+}
+
+/// Renders training events on the progress bar.
+enum TrainProgress {
+    static func show(_ event: TrainingEvent, on bar: ProgressBar) {
+        switch event {
+        case let .step(r):
+            bar.update(done: r.step, total: r.totalSteps, unit: "img", rate: r.imagesPerSecond, etaSeconds: r.etaSeconds,
+                       fields: String(format: "epoch %d loss %.4f lr %.2e |g| %.2f", r.epoch, r.loss, r.learningRate, r.gradientNorm))
+        case let .validation(step, loss, improved):
+            bar.message(String(format: "step %d: validation loss %.5f%@", step, loss, improved ? " (best so far)" : ""))
+        case let .checkpoint(step, path):
+            bar.message("step \(step): checkpoint \(path)")
+        case let .samples(step, path):
+            bar.message("step \(step): preview \(path)")
+        case let .finished(reason, step):
+            bar.message("step \(step): \(reason.rawValue)")
+        }
+    }
+}

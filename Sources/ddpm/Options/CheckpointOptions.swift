@@ -1,0 +1,26 @@
+import ArgumentParser
+import Foundation
+import Training
+
+/// Which trained model to use.
+struct CheckpointOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("A checkpoint file, a run folder (its latest checkpoint) or an exported diffusers folder (default: the only run in runs/).", valueName: "path"))
+    var checkpoint: String?
+
+    @Flag(inversion: .prefixedNo, help: "Use the EMA weights.") var useEMA = true
+
+    func resolve() throws -> ModelSource {
+        try ModelSource.load(checkpoint ?? Self.onlyRun(), useEMA: useEMA)
+    }
+
+    /// The single run folder under runs/ that has a checkpoint; anything else is ambiguous.
+    static func onlyRun() throws -> String {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: "runs")) ?? []
+        let runs = names.sorted().map { "runs/" + $0 }.filter { RunDirectory(path: $0).latestCheckpoint != nil }
+        switch runs.count {
+        case 1: return runs[0]
+        case 0: throw CLIError("--checkpoint not given and no run with a checkpoint in runs/; train first or pass --checkpoint PATH")
+        default: throw CLIError("--checkpoint not given and runs/ holds \(runs.count) runs (\(runs.prefix(3).joined(separator: ", ")), …); pass --checkpoint PATH")
+        }
+    }
+}
