@@ -44,10 +44,12 @@ public struct LinePlot: Sendable {
         self.series = series
     }
 
-    /// Default series colors (matplotlib's "tab10" blue, orange, green, red, purple, brown).
+    /// Default series colors (matplotlib's "tab10": blue, orange, green, red, purple, brown, pink,
+    /// gray, olive, cyan), so all ten beta schedules can share one figure without repeats.
     public static let palette: [PlotColor] = [
         PlotColor(31, 119, 180), PlotColor(255, 127, 14), PlotColor(44, 160, 44),
         PlotColor(214, 39, 40), PlotColor(148, 103, 189), PlotColor(140, 86, 75),
+        PlotColor(227, 119, 194), PlotColor(127, 127, 127), PlotColor(188, 189, 34), PlotColor(23, 190, 207),
     ]
 
     /// The color series `index` is drawn in.

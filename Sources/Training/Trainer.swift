@@ -131,7 +131,9 @@ public final class Trainer {
                 quarterCounts[q] += 1
             }
             let now = state.progress.step
-            if now % logEvery == 0 || now == 1 {
+            // Log every logEvery steps, at the first step, and at the last step of a bounded run
+            // (so the final loss is in the log and the curve).
+            if now % logEvery == 0 || now == 1 || now == settings.steps || now == total {
                 let elapsed = monotonicNow() - windowStart
                 let mean = windowLosses.reduce(0, +) / Double(windowLosses.count)
                 var record: [String: Any] = ["step": now, "epoch": state.progress.epoch, "loss": mean, "lr": Double(lr),

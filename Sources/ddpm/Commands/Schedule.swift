@@ -29,7 +29,7 @@ extension DDPM {
             let kinds = schedule == "all" ? BetaSchedule.allCases : [BetaSchedule(rawValue: schedule)!]
             let parameters = ScheduleParameters(timesteps: timesteps, betaMin: betaMin, betaMax: betaMax, logScale: logScale)
             let tables = try kinds.map { try NoiseTables(schedule: $0, parameters: parameters) }
-            for (k, t) in zip(kinds, tables) { if let w = t.terminalSignalWarning { printError("warning (\(k.rawValue)): \(w)") } }
+            for t in tables { if let w = t.terminalSignalWarning { printError(w) } }
             if let csv { try writeCSV(kinds, tables, to: csv) }
             if let out {
                 let t = (1...timesteps).map(Double.init)

@@ -36,7 +36,7 @@ extension DDPM {
             let data = try TrainingData.load(state.config.data, model: state.config.model)
             let trainer = try Trainer(state: state, run: run, train: data.train, validation: data.validation)
             try state.config.yaml().write(toFile: run.configPath, atomically: true, encoding: .utf8)
-            if let warning = state.tables.terminalSignalWarning { printError("warning: \(warning)") }
+            if let warning = state.tables.terminalSignalWarning { printError(warning) }
             printError("training \(state.model.parameterCount) parameters on \(data.train.count) images"
                        + " (\(data.validation?.count ?? 0) for validation) → \(run.path)")
             let bar = ProgressBar(label: "train")
