@@ -82,3 +82,103 @@ struct ForwardProcessTests {
         }
     }
 }
+
+// MARK: - The training objective built on qSample
+
+/// `TrainingObjective` (Ho et al. Algorithm 1): the draw, what the model is shown, and the loss.
+/// It lives here because its only diffusion arithmetic is `qSample`.
+struct TrainingObjectiveTests {
+    static let shape = [16, 3, 8, 8]   // N = 16 images of 3·8·8 = 192 values: n = 3072 in all
+
+    static func objective(_ loss: LossKind) throws -> TrainingObjective {
+        TrainingObjective(tables: try NoiseTables(schedule: .linear), loss: loss)
+    }
+
+    static func batch() throws -> (x0: Tensor, draw: TrainingObjective.Draw, objective: TrainingObjective) {
+        var generator = RandomGenerator(seed: 99, stream: 1)
+        let x0 = Tensor.uniform(shape, in: -1...1, using: &generator)
+        let objective = try objective(.l2)
+        return (x0, objective.draw(batch: shape[0], shape: shape, using: &generator), objective)
+    }
+
+    @Test func drawGivesOneIndexInRangePerImageAndNoiseOfTheBatchShape() throws {
+        let (_, draw, objective) = try Self.batch()
+        #expect(draw.indices.count == Self.shape[0])
+        #expect(draw.indices.allSatisfy { (0..<objective.tables.timesteps).contains($0) })
+        #expect(Set(draw.indices).count > 1, "indices \(draw.indices)")
+        #expect(draw.noise.shape == Self.shape)
+    }
+
+    /// The model receives x_t = qSample(x_0, indices, ε) and the 0-based indices as timesteps.
+    @Test func modelSeesTheNoisedImagesAndTheirIndices() throws {
+        let (x0, draw, objective) = try Self.batch()
+        var seen: (x: [Float], t: [Float])?
+        _ = objective.evaluate(x0: x0, draw: draw) { x, t in
+            seen = (x.scalars, t)
+            return draw.noise
+        }
+        #expect(seen?.t == draw.indices.map { Float($0) })
+        #expect(seen?.x == objective.tables.qSample(x0: x0, indices: draw.indices, noise: draw.noise).scalars)
+    }
+
+    @Test(arguments: LossKind.allCases)
+    func predictingTheTrueNoiseGivesZeroLoss(_ kind: LossKind) throws {
+        let (x0, draw, _) = try Self.batch()
+        let (loss, perImage) = try Self.objective(kind).evaluate(x0: x0, draw: draw) { _, _ in draw.noise }
+        #expect(loss.shape == [])
+        #expect(loss.item() == 0)
+        #expect(perImage == [Float](repeating: 0, count: Self.shape[0]))
+    }
+
+    /// With ε̂ = 0 the L2 loss is the mean of ε² over n = 3072 values: exactly that (up to float32),
+    /// and near E[ε²] = 1 within 5 standard errors, √(Var(ε²)/n) = √(2/n) ≈ 0.0255. L1 likewise
+    /// has mean E|ε| = √(2/π) and standard error √((1 − 2/π)/n).
+    @Test func predictingZeroGivesTheNoiseMomentsAsLosses() throws {
+        let (x0, draw, _) = try Self.batch()
+        let noise = draw.noise.scalars.map { Double($0) }, n = Double(noise.count)
+        let zero = Tensor.zeros(Self.shape)
+
+        let l2 = try Self.objective(.l2).evaluate(x0: x0, draw: draw) { _, _ in zero }.loss.item()
+        let meanSquare = noise.reduce(0) { $0 + $1 * $1 } / n
+        #expect(abs(Double(l2) - meanSquare) <= 1e-6 * meanSquare, "l2 \(l2) vs mean ε² \(meanSquare)")
+        #expect(abs(Double(l2) - 1) <= 5 * (2 / n).squareRoot(), "l2 \(l2)")
+
+        let l1 = try Self.objective(.l1).evaluate(x0: x0, draw: draw) { _, _ in zero }.loss.item()
+        let meanAbs = noise.reduce(0) { $0 + abs($1) } / n
+        #expect(abs(Double(l1) - meanAbs) <= 1e-6 * meanAbs, "l1 \(l1) vs mean |ε| \(meanAbs)")
+        #expect(abs(Double(l1) - (2 / Double.pi).squareRoot()) <= 5 * ((1 - 2 / Double.pi) / n).squareRoot(), "l1 \(l1)")
+    }
+
+    /// Per-image losses: one per image, each the mean of that image's own elementwise loss
+    /// (recomputed here in Double), and, since every image has the same size, their average is the
+    /// batch loss. The prediction error grows with the image (d = ε̂ − ε spans |d| < 1 and > 1, so
+    /// Huber's two branches both occur) so that a mix-up between images would show.
+    @Test(arguments: LossKind.allCases)
+    func perImageLossesAreEachImagesMeanAndAverageToTheBatchLoss(_ kind: LossKind) throws {
+        let (x0, draw, _) = try Self.batch()
+        let N = Self.shape[0], per = draw.noise.count / N
+        var generator = RandomGenerator(seed: 5, stream: 0)
+        let offsets = Tensor.randn(Self.shape, using: &generator).scalars
+        let d = offsets.indices.map { offsets[$0] * Float(1 + $0 / per) * 0.25 }   // image k: scale (k + 1)/4
+        let predicted = Tensor(shape: Self.shape, values: zip(draw.noise.scalars, d).map { $0 + $1 })
+        let (loss, perImage) = try Self.objective(kind).evaluate(x0: x0, draw: draw) { _, _ in predicted }
+        #expect(perImage.count == N)
+
+        // The elementwise loss of d = ε̂ − ε, from the float32 difference the code also forms.
+        let p = predicted.scalars, e = draw.noise.scalars
+        let elementwise: [Double] = p.indices.map { i in
+            let v = Double(p[i] - e[i])
+            switch kind {
+            case .l2: return v * v
+            case .l1: return abs(v)
+            case .huber: return abs(v) <= 1 ? 0.5 * v * v : abs(v) - 0.5   // δ = 1
+            }
+        }
+        let expected = (0..<N).map { k in elementwise[(k * per)..<((k + 1) * per)].reduce(0, +) / Double(per) }
+        // Float32 sums of 192 positive terms: relative error ≲ 192·2^-24 ≈ 1.1e-5 in the worst case.
+        let problem = mismatch(perImage, expected, rtol: 2e-5, atol: 0)
+        #expect(problem == nil, "\(kind): \(problem ?? "")")
+        let average = perImage.reduce(0.0) { $0 + Double($1) } / Double(N)
+        #expect(abs(average - Double(loss.item())) <= 2e-5 * average, "\(kind): average \(average) vs loss \(loss.item())")
+    }
+}

@@ -64,4 +64,25 @@ private final class Scalar: Layer {
         #expect(abs(s.learningRate(at: 55) - 5e-4) < 1e-6)
         #expect(s.learningRate(at: 100) < 1e-9)
     }
+
+    @Test func oneCycleMatchesPyTorchOneCycleLR() {
+        let s = LRScheduleSettings(kind: .oneCycle, peak: 1e-3, warmupSteps: 0, totalSteps: 100)
+        // (step, lr, beta1) from torch 2.13.0+cpu, scripts/fixtures/onecycle.py
+        let expected: [(Int, Double, Double)] = [
+            (0, 3.9999999999999996e-05, 0.95),
+            (1, 4.281378056590743e-05, 0.9497068978577179),
+            (14, 0.0004940133238789995, 0.9027069454292709),
+            (28, 0.0009971862194340926, 0.850293102142282),
+            (29, 0.001, 0.85),
+            (30, 0.0009994965352845243, 0.8500503466729342),
+            (50, 0.0007938934505757319, 0.8706107373853763),
+            (98, 5.074647154757879e-07, 0.9499496533270657),
+            (99, 4e-09, 0.95),
+        ]
+        for (step, lr, beta1) in expected {
+            // Float arithmetic against PyTorch's Double: a relative 1e-5 is a few Float ulps.
+            #expect(abs(Double(s.learningRate(at: step)) - lr) <= 1e-5 * lr, "lr at step \(step)")
+            #expect(abs(Double(s.momentum(at: step)!) - beta1) <= 1e-6, "beta1 at step \(step)")
+        }
+    }
 }
