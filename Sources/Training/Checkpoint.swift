@@ -51,8 +51,8 @@ public struct Checkpoint {
 
     /// Reads a checkpoint; every problem is one line naming the file.
     public static func read(from path: String) throws -> Checkpoint {
-        let file: SafetensorsFile
-        do { file = try SafetensorsFile.read(from: path) } catch { throw CheckpointError.unreadable(path: path, reason: "\(error)") }
+        // A DataFileError is already one line naming the file (wrapping it printed the path twice).
+        let file = try SafetensorsFile.read(from: path)
         guard file.metadata["format"] == format else {
             throw CheckpointError.notACheckpoint(path: path)
         }

@@ -11,6 +11,9 @@ extension TrainConfig {
             return try YAMLDecoder().decode(TrainConfig.self, from: String(decoding: data, as: UTF8.self))
         } catch let error as ConfigError {
             throw ConfigError.unreadable(path: path, reason: error.description)
+        } catch let DecodingError.dataCorrupted(context) where context.underlyingError is ConfigError {
+            // Yams wraps errors thrown while decoding (e.g. a newer version) as "not valid YAML".
+            throw ConfigError.unreadable(path: path, reason: "\(context.underlyingError!)")
         } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context),
                 let DecodingError.dataCorrupted(context) {
             let key = context.codingPath.map(\.stringValue).joined(separator: ".")

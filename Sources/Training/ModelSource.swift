@@ -26,7 +26,10 @@ public struct ModelSource {
         }
         if isDir.boolValue {
             if FileManager.default.fileExists(atPath: path + "/" + diffusersConfig) { return try loadDiffusers(folder: path) }
-            guard let latest = RunDirectory(path: path).latestCheckpoint else { throw RunDirectoryError.noCheckpoint(path) }
+            guard let latest = RunDirectory(path: path).latestCheckpoint else {
+                throw CheckpointError.unreadable(path: path, reason: "neither a run folder with checkpoints/step-*.safetensors "
+                                                 + "nor a diffusers folder with \(diffusersConfig)")
+            }
             return try loadCheckpoint(latest, useEMA: useEMA)
         }
         return try loadCheckpoint(path, useEMA: useEMA)
@@ -54,8 +57,7 @@ public struct ModelSource {
         }
         let problems = unetConfig.validationErrors()
         if !problems.isEmpty { throw CheckpointError.doesNotFit(path: configPath, reason: problems.joined(separator: "; ")) }
-        let file: SafetensorsFile
-        do { file = try SafetensorsFile.read(from: weightsPath) } catch { throw CheckpointError.unreadable(path: weightsPath, reason: "\(error)") }
+        let file = try SafetensorsFile.read(from: weightsPath)  // its errors name the file
         let model = UNet(unetConfig)
         do { try model.load(file.tensors.mapValues { NamedTensorData(shape: $0.shape, values: $0.floats) }) } catch {
             throw CheckpointError.doesNotFit(path: weightsPath, reason: "\(error)")

@@ -26,12 +26,17 @@ public struct RunDirectory: Sendable {
     /// Creates the folder for a new run. An existing non-empty folder is an error unless
     /// `force`, which empties it first: a run never silently mixes with or overwrites another.
     public func createForNewRun(force: Bool) throws {
-        let fm = FileManager.default
-        if let contents = try? fm.contentsOfDirectory(atPath: path), !contents.isEmpty {
-            guard force else { throw RunDirectoryError.exists(path) }
-            for item in contents { try fm.removeItem(atPath: path + "/" + item) }
-        }
+        for item in try checkAvailableForNewRun(force: force) { try FileManager.default.removeItem(atPath: path + "/" + item) }
         try createSubfolders()
+    }
+
+    /// The check `createForNewRun` makes, without creating anything (so a run that fails to start,
+    /// e.g. for missing data, leaves no folder behind); returns what `force` would remove.
+    @discardableResult
+    public func checkAvailableForNewRun(force: Bool) throws -> [String] {
+        let contents = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
+        guard contents.isEmpty || force else { throw RunDirectoryError.exists(path) }
+        return contents
     }
 
     public func createSubfolders() throws {

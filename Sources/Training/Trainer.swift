@@ -24,6 +24,8 @@ public final class Trainer {
     private let metrics: MetricsLog
     private var settings: TrainingSettings { state.config.training }
     private let schedule: LRScheduleSettings
+    /// The progress last written to a step checkpoint (nil: none written by this trainer yet).
+    private var savedProgress: TrainingProgress?
 
     // Stream keys: disjoint ranges of the 64-bit stream space.
     private static let epochStream: UInt64 = 1 << 40
@@ -156,7 +158,10 @@ public final class Trainer {
     }
 
     private func finish(_ reason: StopReason) throws -> StopReason {
-        if run.stepCheckpoints().last?.step != state.progress.step { try saveCheckpoint() }
+        // Compare the whole progress, not the step: a checkpoint of this step written before an
+        // epoch boundary lacks the epoch roll and that epoch's validation, and resuming from it
+        // would validate (and log) the same step twice.
+        if savedProgress != state.progress { try saveCheckpoint() }
         try writeLossCurve()
         onEvent(.finished(reason: reason, step: state.progress.step))
         return reason
@@ -221,6 +226,7 @@ public final class Trainer {
     public func saveCheckpoint() throws {
         let path = run.checkpointPath(step: state.progress.step)
         try state.checkpoint().write(to: path)
+        savedProgress = state.progress
         run.prune(keep: settings.keepCheckpoints)
         onEvent(.checkpoint(step: state.progress.step, path: path))
     }

@@ -37,9 +37,9 @@ public struct LRScheduleSettings: Codable, Equatable, Sendable {
         case .cosine:
             if warmupSteps > 0 && step < warmupSteps { return peak * Float(step + 1) / Float(warmupSteps) }
             let span = max(1, totalSteps - warmupSteps)
-            let progress = min(1, Float(step - warmupSteps) / Float(span))
-            let cosine = 0.5 * (1 + Foundation.cos(Float.pi * progress))
-            return peak * (minRatio + (1 - minRatio) * cosine)
+            let progress = min(1, Double(step - warmupSteps) / Double(span))
+            let cosine = 0.5 * (1 + Foundation.cos(Double.pi * progress))
+            return Float(Double(peak) * (Double(minRatio) + (1 - Double(minRatio)) * cosine))
         case .oneCycle:
             let (initial, final) = (peak / divFactor, peak / (divFactor * finalDivFactor))
             let (phase, p) = oneCyclePhase(step)
@@ -55,15 +55,16 @@ public struct LRScheduleSettings: Codable, Equatable, Sendable {
     }
 
     /// PyTorch OneCycleLR's two phases: the first ends at step pctStart·total − 1, the second at total − 1.
-    private func oneCyclePhase(_ step: Int) -> (Int, Float) {
-        let end1 = Float(pctStart * Float(totalSteps)) - 1, end2 = Float(totalSteps - 1)
-        let s = Float(min(step, totalSteps - 1))
+    private func oneCyclePhase(_ step: Int) -> (Int, Double) {
+        let end1 = Double(pctStart) * Double(totalSteps) - 1, end2 = Double(totalSteps - 1)
+        let s = Double(min(step, totalSteps - 1))
         if s <= end1 { return (0, end1 > 0 ? s / end1 : 1) }
         return (1, end2 > end1 ? (s - end1) / (end2 - end1) : 1)
     }
 
-    /// Cosine interpolation from `start` to `end` as `p` goes 0 → 1.
-    private func anneal(_ start: Float, _ end: Float, _ p: Float) -> Float {
-        end + (start - end) / 2 * (1 + Foundation.cos(Float.pi * p))
+    /// Cosine interpolation from `start` to `end` as `p` goes 0 → 1, in Double: at p = 1, Float's
+    /// 1 + cos(π) leaves ~1e-8 instead of 0, which is 1000× the final learning rate (peak/2.5e5).
+    private func anneal(_ start: Float, _ end: Float, _ p: Double) -> Float {
+        Float(Double(end) + (Double(start) - Double(end)) / 2 * (1 + Foundation.cos(Double.pi * p)))
     }
 }

@@ -34,6 +34,7 @@ extension DDPM {
         func run() throws {
             let (state, run) = try prepare()
             let data = try TrainingData.load(state.config.data, model: state.config.model)
+            if resume == nil { try run.createForNewRun(force: force) }
             let trainer = try Trainer(state: state, run: run, train: data.train, validation: data.validation)
             try state.config.yaml().write(toFile: run.configPath, atomically: true, encoding: .utf8)
             if let warning = state.tables.terminalSignalWarning { printError(warning) }
@@ -65,7 +66,7 @@ extension DDPM {
             try TrainOptions.validate(config)
             let stamp = ISO8601DateFormatter.string(from: Date(), timeZone: .current, formatOptions: [.withYear, .withMonth, .withDay, .withTime])
             let run = RunDirectory(path: runDir ?? "runs/\(config.data.dataset.rawValue)-\(config.diffusion.schedule.rawValue)-\(stamp)")
-            try run.createForNewRun(force: force)
+            try run.checkAvailableForNewRun(force: force)  // created once the data has loaded
             return (try TrainingState(config: config), run)
         }
     }

@@ -1,0 +1,73 @@
+// Parse-level tests: argument-parser's `parse` on the command types, no process, no files.
+import Testing
+@testable import ddpm
+
+@Suite struct CLIParseTests {
+    @Test(arguments: [["--n", "0"], ["--batch-size", "0"], ["--nrow", "0"], ["--steps", "0"], ["--eta", "-1"],
+                      ["--sampler", "ddpm", "--eta", "0.5"], ["--sampler", "plms"], ["--spacing", "random"]])
+    func sampleRejects(arguments: [String]) {
+        #expect(throws: (any Error).self) { try DDPM.Sample.parse(arguments) }
+    }
+
+    @Test func sampleAcceptsTheDocumentedFlags() throws {
+        let s = try DDPM.Sample.parse(["--checkpoint", "run", "--n", "4", "--sampler", "ddim", "--steps", "5", "--eta", "0.5",
+                                       "--spacing", "trailing", "--out", "g.png", "--nrow", "3", "--no-use-ema", "--seed", "9"])
+        #expect(s.count == 4 && s.out == "g.png" && s.nrow == 3 && s.model.checkpoint == "run" && !s.model.useEMA)
+        let settings = s.sampling.settings
+        #expect(settings.kind == .ddim && settings.steps == 5 && settings.eta == 0.5 && settings.spacing == .trailing)
+        #expect(s.sampling.seed == 9)
+    }
+
+    @Test(arguments: [["--schedule", "foo"], ["--dataset", "imagenet"], ["--loss", "l3"], ["--lr-schedule", "step"],
+                      ["--resume", "r", "--run-dir", "s"], ["--resume", "r", "--force"], ["--resume", "r", "--learning-rate", "1e-3"],
+                      ["--resume", "r", "--config", "c.yaml"]])
+    func trainRejects(arguments: [String]) {
+        #expect(throws: (any Error).self) { try DDPM.Train.parse(arguments) }
+    }
+
+    @Test func resumeAcceptsNewBounds() throws {
+        let t = try DDPM.Train.parse(["--resume", "r", "--steps", "9", "--early-stopping", "2", "--checkpoint-every", "3"])
+        #expect(t.resume == "r" && t.options.changesOnlyBounds)
+    }
+
+    @Test func flagsOverrideTheDefaults() throws {
+        let t = try DDPM.Train.parse(["--dataset", "mnist", "--image-size", "8", "--base-channels", "8", "--channel-multipliers", "1, 2",
+                                      "--res-blocks", "1", "--attention-resolutions", "none", "--timesteps", "20", "--steps", "6",
+                                      "--batch-size", "4", "--schedule", "cosine", "--beta-max", "0.01", "--seed", "3", "--no-flip"])
+        let c = try t.options.resolved()
+        #expect(c.data.dataset == .mnist && c.data.flip == false)
+        #expect(c.model.imageSize == 8 && c.model.baseChannels == 8 && c.model.channelMultipliers == [1, 2] && c.model.resBlocks == 1)
+        #expect(c.model.attentionResolutions == [])
+        #expect(c.diffusion.timesteps == 20 && c.diffusion.schedule == .cosine && c.diffusion.betaMax == 0.01)
+        #expect(c.training.steps == 6 && c.training.batchSize == 4 && c.training.seed == 3)
+        // Untouched keys keep their defaults.
+        #expect(c.model.groups == 8 && c.training.learningRate == 2e-4)
+        #expect(!t.options.changesOnlyBounds)
+    }
+
+    @Test func cifarImpliesItsImageShapeUnlessGiven() throws {
+        let c = try DDPM.Train.parse(["--dataset", "cifar10"]).options.resolved()
+        #expect(c.model.imageSize == 32 && c.model.channels == 3)
+        let d = try DDPM.Train.parse(["--dataset", "cifar10", "--image-size", "16"]).options.resolved()
+        #expect(d.model.imageSize == 16)
+    }
+
+    @Test(arguments: ["", "1,x", "0,1", "-1", "2.5"])
+    func badIntegerListsNameTheFlag(text: String) throws {
+        let error = #expect(throws: CLIError.self) { try TrainOptions.integers(text, flag: "--channel-multipliers") }
+        #expect(error?.description.hasPrefix("--channel-multipliers \(text): expected positive integers") == true)
+    }
+
+    @Test func crossFieldChecksNameTheFlag() throws {
+        var c = try DDPM.Train.parse([]).options.resolved()
+        c.diffusion.timesteps = 1
+        let error = #expect(throws: CLIError.self) { try TrainOptions.validate(c) }
+        #expect(error?.description.hasPrefix("--timesteps must be at least 2") == true)
+    }
+
+    @Test func scheduleNeedsSomethingToDo() {
+        #expect(throws: (any Error).self) { try DDPM.Schedule.parse([]) }
+        #expect(throws: (any Error).self) { try DDPM.Schedule.parse(["--schedule", "foo", "--csv", "-"]) }
+        #expect(throws: Never.self) { try DDPM.Schedule.parse(["--schedule", "cosine", "--csv", "-"]) }
+    }
+}

@@ -1,0 +1,61 @@
+// The diffusers export: config.json + diffusion_pytorch_model.safetensors that load back into
+// the same model, with the diffusion settings riding along.
+import DataIO
+import Foundation
+import NN
+import Testing
+import Training
+
+@Suite struct ExportTests {
+    @Test func exportedFolderLoadsBackWithTheSamePredictions() throws {
+        let scratch = try Scratch()
+        var config = Tiny.config(seed: 4, classes: 3)
+        config.diffusion.schedule = .cosine
+        config.diffusion.timesteps = 40
+        let state = try TrainingState(config: config)
+        let folder = scratch.file("export")
+        try ModelSource.exportDiffusers(model: state.model, diffusion: config.diffusion, to: folder, overwrite: false)
+
+        let source = try ModelSource.load(folder)
+        #expect(source.weightsFile == folder + "/" + ModelSource.diffusersWeights)
+        #expect(source.step == nil)
+        #expect(source.model.config == state.model.config)
+        #expect(source.config.model == config.model)
+        #expect(source.config.diffusion == config.diffusion)
+        let (x, t) = Tiny.probe()
+        #expect(bits(source.model.predict(x, timesteps: t, classLabels: [0, 2, 3]))
+                == bits(state.model.predict(x, timesteps: t, classLabels: [0, 2, 3])))
+
+        // diffusers' keys, no ddpm prefixes.
+        let weights = try SafetensorsFile.read(from: source.weightsFile)
+        #expect(weights.tensors["conv_in.weight"] != nil && weights.tensors.keys.allSatisfy { !$0.hasPrefix("model.") })
+        let json = try #require(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: folder + "/config.json"))) as? [String: Any])
+        #expect(json["_class_name"] as? String == "UNet2DModel")
+        #expect(json["sample_size"] as? Int == 8)
+    }
+
+    @Test func exportRefusesToOverwriteWithoutPermission() throws {
+        let scratch = try Scratch()
+        let folder = scratch.file("export")
+        let a = try TrainingState(config: Tiny.config(seed: 1)), b = try TrainingState(config: Tiny.config(seed: 2))
+        try ModelSource.exportDiffusers(model: a.model, diffusion: a.config.diffusion, to: folder, overwrite: false)
+        let error = #expect(throws: CheckpointError.self) {
+            try ModelSource.exportDiffusers(model: b.model, diffusion: b.config.diffusion, to: folder, overwrite: false)
+        }
+        #expect(error?.description.hasPrefix(folder + ": ") == true && error?.description.contains("--force") == true)
+        let (x, t) = Tiny.probe()
+        #expect(bits(try ModelSource.load(folder).model.predict(x, timesteps: t)) == bits(a.model.predict(x, timesteps: t)))
+        try ModelSource.exportDiffusers(model: b.model, diffusion: b.config.diffusion, to: folder, overwrite: true)
+        #expect(bits(try ModelSource.load(folder).model.predict(x, timesteps: t)) == bits(b.model.predict(x, timesteps: t)))
+    }
+
+    @Test func runFolderWithoutCheckpointsIsReported() throws {
+        let scratch = try Scratch()
+        let run = RunDirectory(path: scratch.file("run"))
+        try run.createForNewRun(force: false)
+        let error = #expect(throws: CheckpointError.self) { try ModelSource.load(run.path) }
+        let text = error?.description ?? ""
+        #expect(text.hasPrefix(run.path + ": ") && text.contains("checkpoints/step-*.safetensors"), "\(text)")
+        #expect(!text.contains("--resume"), "sample and export take the folder as --checkpoint: \(text)")
+    }
+}

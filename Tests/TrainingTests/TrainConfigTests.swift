@@ -1,0 +1,105 @@
+// TrainConfig as YAML: round trip, the committed configs, defaults for missing keys, and errors
+// that name the file and the key.
+import Foundation
+import NN
+import Testing
+import Training
+
+@Suite struct TrainConfigTests {
+    /// configs/ at the package root, found from this file's path.
+    static let configsFolder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("configs").path
+
+    /// Every field away from its default, so a field the encoder or decoder drops shows up.
+    static func unusual() -> TrainConfig {
+        var c = TrainConfig()
+        c.model.imageSize = 16; c.model.channels = 3; c.model.baseChannels = 24; c.model.channelMultipliers = [1, 3]
+        c.model.resBlocks = 3; c.model.attentionResolutions = []; c.model.headDim = 8; c.model.dropout = 0.25
+        c.model.groups = 6; c.model.normEps = 1e-6; c.model.classes = 7
+        c.diffusion.schedule = .cosine; c.diffusion.timesteps = 321; c.diffusion.betaMin = 2e-4; c.diffusion.betaMax = 0.03
+        c.diffusion.logScale = 2.5; c.diffusion.cosineOffset = 0.01; c.diffusion.loss = .huber
+        c.data.dataset = .folder; c.data.dataDir = "some/where"; c.data.flip = true; c.data.limit = 99
+        var t = TrainingSettings()
+        t.batchSize = 5; t.epochs = 4; t.steps = 1234; t.minutes = 1.5; t.learningRate = 3e-4; t.lrSchedule = .oneCycle
+        t.warmupSteps = 7; t.weightDecay = 0.01; t.gradClip = 0.5; t.emaDecay = 0.99; t.seed = UInt64.max
+        t.validateEvery = 11; t.validationImages = 12; t.earlyStopping = 3; t.checkpointEvery = 13; t.keepCheckpoints = 2
+        t.sampleEvery = 14; t.sampleCount = 9; t.classDropout = 0.2
+        c.training = t
+        return c
+    }
+
+    @Test func yamlRoundTripPreservesEveryField() throws {
+        let scratch = try Scratch()
+        let config = Self.unusual()
+        let path = scratch.file("c.yaml")
+        try config.yaml().write(toFile: path, atomically: true, encoding: .utf8)
+        #expect(try TrainConfig.load(path: path) == config)
+        #expect(try TrainConfig.load(path: path) != TrainConfig(), "the round trip must not fall back to the defaults")
+    }
+
+    @Test func missingKeysTakeTheirDefaults() throws {
+        let scratch = try Scratch()
+        let path = scratch.file("c.yaml")
+        try "model:\n  baseChannels: 48\n".write(toFile: path, atomically: true, encoding: .utf8)
+        var expected = TrainConfig()
+        expected.model.baseChannels = 48
+        #expect(try TrainConfig.load(path: path) == expected)
+    }
+
+    @Test(arguments: ["tiny", "small", "cifar"])
+    func committedConfigLoadsAndBuildsAValidUNet(name: String) throws {
+        let config = try TrainConfig.load(path: "\(Self.configsFolder)/\(name).yaml")
+        #expect(config.version == TrainConfig.currentVersion)
+        #expect(config.model.unetConfig.validationErrors() == [])
+        #expect(try config.diffusion.noiseTables().timesteps == 1000)
+        switch name {
+        case "tiny":
+            #expect(config.model.baseChannels == 16 && config.model.channelMultipliers == [1, 2, 2] && config.data.dataset == .fashionMNIST)
+            #expect(config.training.checkpointEvery == 200)
+        case "small":
+            #expect(config.model.baseChannels == 32 && config.model.resBlocks == 2 && config.training.learningRate == 5e-4)
+        default:
+            #expect(config.model.imageSize == 32 && config.model.channels == 3 && config.data.dataset == .cifar10 && config.data.flip)
+        }
+    }
+
+    @Test func unknownEnumValueNamesTheFileAndTheKey() throws {
+        let scratch = try Scratch()
+        let path = scratch.file("bad.yaml")
+        try "diffusion:\n  schedule: foo\n".write(toFile: path, atomically: true, encoding: .utf8)
+        let error = #expect(throws: ConfigError.self) { try TrainConfig.load(path: path) }
+        let text = error?.description ?? ""
+        #expect(text.hasPrefix(path + ": "), "\(text)")
+        #expect(text.contains("diffusion.schedule") && text.contains("foo"), "\(text)")
+        #expect(!text.contains("\n"))
+    }
+
+    @Test func wrongTypeNamesTheKey() throws {
+        let scratch = try Scratch()
+        let path = scratch.file("bad.yaml")
+        try "training:\n  batchSize: many\n".write(toFile: path, atomically: true, encoding: .utf8)
+        let error = #expect(throws: ConfigError.self) { try TrainConfig.load(path: path) }
+        #expect(error?.description.contains("training.batchSize") == true, "\(String(describing: error))")
+    }
+
+    @Test func newerVersionIsRejected() throws {
+        let scratch = try Scratch()
+        let path = scratch.file("future.yaml")
+        try "version: \(TrainConfig.currentVersion + 1)\nmodel:\n  imageSize: 28\n".write(toFile: path, atomically: true, encoding: .utf8)
+        let error = #expect(throws: ConfigError.self) { try TrainConfig.load(path: path) }
+        let text = error?.description ?? ""
+        #expect(text.hasPrefix(path + ": ") && text.contains("version \(TrainConfig.currentVersion + 1)"), "\(text)")
+    }
+
+    @Test func unreadableFileIsNamed() {
+        let error = #expect(throws: ConfigError.self) { try TrainConfig.load(path: "/nonexistent/c.yaml") }
+        #expect(error?.description.hasPrefix("/nonexistent/c.yaml: ") == true)
+    }
+
+    @Test func invalidModelIsRejectedWhenBuildingTheState() {
+        var config = Tiny.config()
+        config.model.groups = 3  // 8 channels do not split into 3 groups
+        let error = #expect(throws: ConfigError.self) { try TrainingState(config: config) }
+        #expect(error?.description.hasPrefix("model: ") == true && error?.description.contains("norm_num_groups = 3") == true)
+    }
+}
