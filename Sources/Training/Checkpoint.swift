@@ -94,6 +94,29 @@ public struct TrainingProgress: Codable, Equatable, Sendable {
     public var bestValidationLoss: Double? = nil
     public var bestStep: Int? = nil
     public var validationsWithoutImprovement = 0
+    /// The steps since the last metrics line (their losses are averaged into the next line).
+    public var window = LogWindow()
+    public init() {}
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        step = try c.decode(Int.self, forKey: .step)
+        epoch = try c.decode(Int.self, forKey: .epoch)
+        batchInEpoch = try c.decode(Int.self, forKey: .batchInEpoch)
+        emaUpdates = try c.decode(Int.self, forKey: .emaUpdates)
+        bestValidationLoss = try c.decodeIfPresent(Double.self, forKey: .bestValidationLoss)
+        bestStep = try c.decodeIfPresent(Int.self, forKey: .bestStep)
+        validationsWithoutImprovement = try c.decode(Int.self, forKey: .validationsWithoutImprovement)
+        window = try c.decodeIfPresent(LogWindow.self, forKey: .window) ?? LogWindow()
+    }
+}
+
+/// Running sums for the next metrics line.
+public struct LogWindow: Codable, Equatable, Sendable {
+    public var losses: [Double] = []
+    public var images = 0
+    public var quarterSums: [Double] = [0, 0, 0, 0]
+    public var quarterCounts: [Int] = [0, 0, 0, 0]
     public init() {}
 }
 

@@ -18,6 +18,7 @@ public struct TrainConfig: Codable, Equatable, Sendable {
     public init() {}
 
     public init(from decoder: Decoder) throws {
+        try rejectUnknownKeys(decoder, CodingKeys.self)
         let c = try decoder.container(keyedBy: CodingKeys.self)
         version = try c.decodeIfPresent(Int.self, forKey: .version) ?? Self.currentVersion
         guard version <= Self.currentVersion else { throw ConfigError.unsupportedVersion(version, highestSupported: Self.currentVersion) }
@@ -48,6 +49,7 @@ public struct ModelSettings: Codable, Equatable, Sendable {
     public init() {}
 
     public init(from decoder: Decoder) throws {
+        try rejectUnknownKeys(decoder, CodingKeys.self)
         let d = ModelSettings(), c = try decoder.container(keyedBy: CodingKeys.self)
         imageSize = try c.decodeIfPresent(Int.self, forKey: .imageSize) ?? d.imageSize
         channels = try c.decodeIfPresent(Int.self, forKey: .channels) ?? d.channels
@@ -83,6 +85,7 @@ public struct DiffusionSettings: Codable, Equatable, Sendable {
     public init() {}
 
     public init(from decoder: Decoder) throws {
+        try rejectUnknownKeys(decoder, CodingKeys.self)
         let d = DiffusionSettings(), c = try decoder.container(keyedBy: CodingKeys.self)
         schedule = try c.decodeIfPresent(BetaSchedule.self, forKey: .schedule) ?? d.schedule
         timesteps = try c.decodeIfPresent(Int.self, forKey: .timesteps) ?? d.timesteps
@@ -112,6 +115,7 @@ public struct DataSettings: Codable, Equatable, Sendable {
     public init() {}
 
     public init(from decoder: Decoder) throws {
+        try rejectUnknownKeys(decoder, CodingKeys.self)
         let d = DataSettings(), c = try decoder.container(keyedBy: CodingKeys.self)
         dataset = try c.decodeIfPresent(DatasetKind.self, forKey: .dataset) ?? d.dataset
         dataDir = try c.decodeIfPresent(String.self, forKey: .dataDir) ?? d.dataDir
@@ -129,7 +133,12 @@ public struct TrainingSettings: Codable, Equatable, Sendable {
     public var minutes: Double? = nil
     public var learningRate: Float = 2e-4
     public var lrSchedule: LRSchedule = .constant
+    /// Length of the cosine / one-cycle schedule in steps. Fixed when a run starts (from --steps or
+    /// --epochs) and kept on --resume, so a continuation follows the same curve.
+    public var scheduleSteps: Int? = nil
     public var warmupSteps = 200
+    /// `adamw` decays weights decoupled from the gradient; `adam` adds weightDecay·θ to the gradient (L2).
+    public var optimizer: OptimizerKind = .adamw
     public var weightDecay: Float = 0
     /// Global gradient-norm clip (0 = off).
     public var gradClip: Float = 1
@@ -151,6 +160,7 @@ public struct TrainingSettings: Codable, Equatable, Sendable {
     public init() {}
 
     public init(from decoder: Decoder) throws {
+        try rejectUnknownKeys(decoder, CodingKeys.self)
         let d = TrainingSettings(), c = try decoder.container(keyedBy: CodingKeys.self)
         batchSize = try c.decodeIfPresent(Int.self, forKey: .batchSize) ?? d.batchSize
         epochs = try c.decodeIfPresent(Int.self, forKey: .epochs) ?? d.epochs
@@ -158,6 +168,8 @@ public struct TrainingSettings: Codable, Equatable, Sendable {
         minutes = try c.decodeIfPresent(Double.self, forKey: .minutes) ?? d.minutes
         learningRate = try c.decodeIfPresent(Float.self, forKey: .learningRate) ?? d.learningRate
         lrSchedule = try c.decodeIfPresent(LRSchedule.self, forKey: .lrSchedule) ?? d.lrSchedule
+        scheduleSteps = try c.decodeIfPresent(Int.self, forKey: .scheduleSteps) ?? d.scheduleSteps
+        optimizer = try c.decodeIfPresent(OptimizerKind.self, forKey: .optimizer) ?? d.optimizer
         warmupSteps = try c.decodeIfPresent(Int.self, forKey: .warmupSteps) ?? d.warmupSteps
         weightDecay = try c.decodeIfPresent(Float.self, forKey: .weightDecay) ?? d.weightDecay
         gradClip = try c.decodeIfPresent(Float.self, forKey: .gradClip) ?? d.gradClip
@@ -172,6 +184,23 @@ public struct TrainingSettings: Codable, Equatable, Sendable {
         sampleCount = try c.decodeIfPresent(Int.self, forKey: .sampleCount) ?? d.sampleCount
         classDropout = try c.decodeIfPresent(Float.self, forKey: .classDropout) ?? d.classDropout
     }
+}
+
+/// Keys of `decoder`'s object that `Keys` does not know, as a thrown error naming them with their
+/// path: a misspelt key must not silently fall back to its default.
+func rejectUnknownKeys<Keys: CodingKey>(_ decoder: Decoder, _: Keys.Type) throws {
+    let container = try decoder.container(keyedBy: AnyCodingKey.self)
+    let unknown = container.allKeys.map(\.stringValue).filter { Keys(stringValue: $0) == nil }.sorted()
+    guard let first = unknown.first else { return }
+    let path = (decoder.codingPath.map(\.stringValue) + [first]).joined(separator: ".")
+    throw ConfigError.invalid("unknown key \(path)" + (unknown.count > 1 ? " (and \(unknown.count - 1) more)" : ""))
+}
+
+struct AnyCodingKey: CodingKey {
+    let stringValue: String
+    var intValue: Int? { nil }
+    init?(stringValue: String) { self.stringValue = stringValue }
+    init?(intValue: Int) { nil }
 }
 
 /// A config file that cannot be used.

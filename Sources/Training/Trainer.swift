@@ -47,10 +47,13 @@ public final class Trainer {
         self.validation = validation
         objective = TrainingObjective(tables: state.tables, loss: c.diffusion.loss)
         metrics = try MetricsLog(path: run.metricsPath, upToStep: state.progress.step)
-        var s = LRScheduleSettings(kind: c.training.lrSchedule, peak: c.training.learningRate, warmupSteps: c.training.warmupSteps,
-                                   totalSteps: 1)
-        s.totalSteps = max(1, Self.plannedSteps(c.training, stepsPerEpoch: train.count / c.training.batchSize) ?? 10_000)
-        schedule = s
+        // The schedule's length is fixed when the run starts and stored with it; a resumed run
+        // keeps the curve even when its --steps changes. Runs bounded only by --minutes use 10k.
+        if state.config.training.scheduleSteps == nil {
+            state.config.training.scheduleSteps = Self.plannedSteps(c.training, stepsPerEpoch: train.count / c.training.batchSize) ?? 10_000
+        }
+        schedule = LRScheduleSettings(kind: c.training.lrSchedule, peak: c.training.learningRate, warmupSteps: c.training.warmupSteps,
+                                      totalSteps: max(1, state.config.training.scheduleSteps!))
     }
 
     public var stepsPerEpoch: Int { train.count / settings.batchSize }
@@ -73,8 +76,7 @@ public final class Trainer {
     @discardableResult
     public func runLoop(shouldStop: () -> Bool = { StopSignal.isRequested }) throws -> StopReason {
         let start = monotonicNow()
-        var windowStart = start, windowLosses: [Double] = [], windowImages = 0
-        var quarterSums = [Double](repeating: 0, count: 4), quarterCounts = [Int](repeating: 0, count: 4)
+        var windowStart = start
         var lastGradNorm: Float = 0
         var permutation = epochPermutation(state.progress.epoch)
         let total = Self.plannedSteps(settings, stepsPerEpoch: stepsPerEpoch)
@@ -124,30 +126,31 @@ public final class Trainer {
             state.progress.step += 1
             state.progress.batchInEpoch += 1
 
-            // 3. Bookkeeping: loss per quarter of the timestep range, throughput.
-            windowLosses.append(lossValue)
-            windowImages += b
+            // 3. Bookkeeping: loss per quarter of the timestep range, throughput. The window lives in
+            //    the progress (and so in checkpoints): a resumed run logs the same means.
+            var w = state.progress.window
+            w.losses.append(lossValue)
+            w.images += b
             for (i, l) in zip(draw.indices, perImage) {
                 let q = min(3, 4 * i / state.tables.timesteps)
-                quarterSums[q] += Double(l)
-                quarterCounts[q] += 1
+                w.quarterSums[q] += Double(l)
+                w.quarterCounts[q] += 1
             }
+            state.progress.window = w
             let now = state.progress.step
-            // Log every logEvery steps, at the first step, and at the last step of a bounded run
-            // (so the final loss is in the log and the curve).
-            if now % logEvery == 0 || now == 1 || now == settings.steps || now == total {
+            if now % logEvery == 0 || now == 1 {
                 let elapsed = monotonicNow() - windowStart
-                let mean = windowLosses.reduce(0, +) / Double(windowLosses.count)
+                let mean = w.losses.reduce(0, +) / Double(w.losses.count)
                 var record: [String: Any] = ["step": now, "epoch": state.progress.epoch, "loss": mean, "lr": Double(lr),
-                                             "gradNorm": Double(lastGradNorm), "imagesPerSecond": Double(windowImages) / elapsed]
-                for q in 0..<4 where quarterCounts[q] > 0 { record["lossQ\(q + 1)"] = quarterSums[q] / Double(quarterCounts[q]) }
+                                             "gradNorm": Double(lastGradNorm), "imagesPerSecond": Double(w.images) / elapsed]
+                for q in 0..<4 where w.quarterCounts[q] > 0 { record["lossQ\(q + 1)"] = w.quarterSums[q] / Double(w.quarterCounts[q]) }
                 metrics.append(record)
                 let budget = settings.minutes.map { $0 * 60 - (monotonicNow() - start) }
                 onEvent(.step(StepReport(step: now, epoch: state.progress.epoch, loss: mean, learningRate: lr, gradientNorm: lastGradNorm,
-                                         imagesPerSecond: Double(windowImages) / elapsed, secondsPerStep: elapsed / Double(windowLosses.count),
+                                         imagesPerSecond: Double(w.images) / elapsed, secondsPerStep: elapsed / Double(w.losses.count),
                                          totalSteps: total, secondsLeftInBudget: budget)))
-                windowStart = monotonicNow(); windowLosses = []; windowImages = 0
-                quarterSums = [0, 0, 0, 0]; quarterCounts = [0, 0, 0, 0]
+                windowStart = monotonicNow()
+                state.progress.window = LogWindow()
             }
             if settings.validateEvery > 0 && now % settings.validateEvery == 0, try validateAndMaybeStop() {
                 return try finish(.earlyStopping)

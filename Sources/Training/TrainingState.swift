@@ -4,7 +4,8 @@ import TensorCore
 
 /// The model and everything that changes while it trains: flat parameters, AdamW, EMA.
 public final class TrainingState {
-    public let config: TrainConfig
+    /// The run's configuration (`training.scheduleSteps` is filled in when a run starts).
+    public internal(set) var config: TrainConfig
     public let model: UNet
     public let parameters: ParameterSet
     public let optimizer: AdamW
@@ -21,7 +22,7 @@ public final class TrainingState {
         tables = try config.diffusion.noiseTables()
         model = UNet(unetConfig, seed: config.training.seed)
         parameters = ParameterSet(model)
-        optimizer = AdamW(parameters, settings: .init(weightDecay: config.training.weightDecay))
+        optimizer = AdamW(parameters, settings: .init(weightDecay: config.training.weightDecay, kind: config.training.optimizer))
         ema = EMA(of: parameters, decay: config.training.emaDecay)
     }
 

@@ -12,3 +12,4 @@ extension SamplerKind: ExpressibleByArgument {}
 extension VarianceKind: ExpressibleByArgument {}
 extension TimestepSpacing: ExpressibleByArgument {}
 extension LRSchedule: ExpressibleByArgument {}
+extension OptimizerKind: ExpressibleByArgument {}

@@ -32,6 +32,18 @@ private final class Scalar: Layer {
         }
     }
 
+    /// Adam's weight decay is L2 (λθ added to g before the moments): on the first step the
+    /// update is sign(g + λθ), not sign(g) + λθ as in AdamW.
+    @Test func adamAppliesWeightDecayThroughTheGradient() {
+        let layer = Scalar()
+        let set = ParameterSet(layer)
+        let opt = AdamW(set, settings: .init(weightDecay: 0.1, kind: .adam))
+        set.gradients.copy(from: Tensor(shape: [2], values: [0.05, 0.1]))   // g + λθ = (0.15, −0.1)
+        opt.update(learningRate: 0.01)
+        #expect(abs(set.values[flat: 0] - (1 - 0.01)) < 1e-6)
+        #expect(abs(set.values[flat: 1] - (-2 + 0.01)) < 1e-6)
+    }
+
     @Test func emaWarmsUpThenUsesTheConfiguredDecay() {
         let layer = Scalar()
         let set = ParameterSet(layer)

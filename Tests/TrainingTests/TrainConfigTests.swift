@@ -74,6 +74,14 @@ import Training
         #expect(!text.contains("\n"))
     }
 
+    @Test func misspeltKeyIsRejectedNamingItsPath() throws {
+        let scratch = try Scratch()
+        let path = scratch.file("typo.yaml")
+        try "training:\n  learningrate: 0.1\n".write(toFile: path, atomically: true, encoding: .utf8)
+        let error = #expect(throws: ConfigError.self) { try TrainConfig.load(path: path) }
+        #expect(error?.description.contains("unknown key training.learningrate") == true, "\(String(describing: error))")
+    }
+
     @Test func wrongTypeNamesTheKey() throws {
         let scratch = try Scratch()
         let path = scratch.file("bad.yaml")

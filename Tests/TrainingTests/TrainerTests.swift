@@ -34,7 +34,9 @@ import TensorCore
         #expect(run.stepCheckpoints().map(\.step) == [32, 40])
         let latest = try Checkpoint.read(from: try #require(run.latestCheckpoint))
         #expect(latest.progress.step == steps)
-        #expect(latest.config == config)
+        var resolved = config
+        resolved.training.scheduleSteps = steps   // fixed from --steps when the run started
+        #expect(latest.config == resolved)
 
         // 3. metrics.jsonl: one line per step with the documented keys. The lr column is the rate
         //    the step used: linear warm-up over 4 steps, (step)/4 · peak, then the peak.
@@ -154,6 +156,37 @@ import TensorCore
         #expect(linesA == linesB)
         #expect(try trainLosses(b.run).map(\.step) == Array(1...(2 * n)))
         #expect(linesA.filter { $0.contains("validationLoss") }.count == (2 * n) / (validateEvery > 0 ? validateEvery : 8))
+    }
+
+    /// A resume in the middle of a metrics window (logEvery 4, stop after step 6) logs the same
+    /// means as the straight run, and a cosine schedule keeps the length fixed when the run started
+    /// even when the resumed run is given a different --steps.
+    @Test func resumeKeepsTheLogWindowAndTheScheduleLength() throws {
+        let scratch = try Scratch()
+        var config = Tiny.config(seed: 5)
+        config.training.steps = 12
+        config.training.lrSchedule = .cosine
+        config.training.warmupSteps = 2
+        config.training.checkpointEvery = 100
+        let a = try Tiny.trainer(config, in: scratch, name: "a", logEvery: 4)
+        try a.runLoop(shouldStop: { false })
+        #expect(a.state.config.training.scheduleSteps == 12)
+
+        let b = try Tiny.trainer(config, in: scratch, name: "b", logEvery: 4)
+        let first = b.state
+        try b.runLoop(shouldStop: { first.progress.step >= 6 })
+        var saved = try Checkpoint.read(from: try #require(b.run.latestCheckpoint))
+        #expect(saved.progress.window.losses.count == 2)   // steps 5 and 6, not yet logged
+        saved.config.training.steps = 20                     // as `--resume RUN --steps 20` would
+        let resumed = try TrainingState(resuming: saved, path: b.run.latestCheckpoint!)
+        let b2 = try Trainer(state: resumed, run: b.run, train: Tiny.shapes(), validation: nil)
+        b2.logEvery = 4
+        try b2.runLoop(shouldStop: { resumed.progress.step >= 12 })
+        #expect(resumed.config.training.scheduleSteps == 12)
+        #expect(bits(resumed.parameters.values) == bits(a.state.parameters.values))
+        let la = try trainLosses(a.run), lb = try trainLosses(b.run)
+        #expect(la.map(\.step) == [1, 4, 8, 12] && lb.map(\.step) == la.map(\.step))
+        #expect(la.map(\.loss) == lb.map(\.loss))
     }
 
     @Test func interruptedRunStopsAtTheRequestedStepWithACheckpoint() throws {

@@ -43,8 +43,10 @@ struct TrainOptions: ParsableArguments {
     @Option(help: "Stop after this many minutes.") var minutes: Double?
     @Option(help: "Peak learning rate.") var learningRate: Float?
     @Option(help: "Learning-rate schedule.") var lrSchedule: LRSchedule?
+    @Option(help: "Length of the cosine/one-cycle schedule (default: the --steps/--epochs bound).") var scheduleSteps: Int?
     @Option(help: "Linear warm-up steps.") var warmupSteps: Int?
-    @Option(help: "AdamW weight decay.") var weightDecay: Float?
+    @Option(help: "Weight decay (decoupled for adamw, L2 for adam).") var weightDecay: Float?
+    @Option(help: "Optimizer.") var optimizer: OptimizerKind?
     @Option(help: "Global gradient-norm clip (0 = off).") var gradClip: Float?
     @Option(help: "EMA decay.") var emaDecay: Float?
     @Option(help: "Random seed (weights, data order, noise).") var seed: UInt64?
@@ -92,7 +94,9 @@ struct TrainOptions: ParsableArguments {
         if let learningRate { c.training.learningRate = learningRate }
         if let lrSchedule { c.training.lrSchedule = lrSchedule }
         if let warmupSteps { c.training.warmupSteps = warmupSteps }
+        if let scheduleSteps { c.training.scheduleSteps = scheduleSteps }
         if let weightDecay { c.training.weightDecay = weightDecay }
+        if let optimizer { c.training.optimizer = optimizer }
         if let gradClip { c.training.gradClip = gradClip }
         if let emaDecay { c.training.emaDecay = emaDecay }
         if let seed { c.training.seed = seed }
@@ -109,12 +113,12 @@ struct TrainOptions: ParsableArguments {
     var changesOnlyBounds: Bool {
         let fixed: [Any?] = [config, dataset, dataDir, limit, flip, schedule, timesteps, betaMin, betaMax, logScale, loss, imageSize,
                              baseChannels, channelMultipliers, resBlocks, attentionResolutions, dropout, classes, batchSize,
-                             learningRate, lrSchedule, warmupSteps, weightDecay, gradClip, emaDecay, seed]
+                             learningRate, lrSchedule, scheduleSteps, warmupSteps, weightDecay, optimizer, gradClip, emaDecay, seed]
         return fixed.allSatisfy { $0 == nil }
     }
 
     static func integers(_ text: String, flag: String) throws -> [Int] {
-        let parts = text.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+        let parts = text.split(separator: ",", omittingEmptySubsequences: false).map { Int($0.trimmingCharacters(in: .whitespaces)) }
         guard !parts.isEmpty, parts.allSatisfy({ ($0 ?? 0) > 0 }) else {
             throw CLIError("\(flag) \(text): expected positive integers separated by commas, e.g. 1,2,2")
         }
