@@ -54,8 +54,8 @@ let package = Package(
         .testTarget(name: "TrainingTests", dependencies: ["Training", "DataIO", "NN", "Diffusion", "TensorCore", "_TestSupport"],
                     swiftSettings: fast),
         // Runs the built `ddpm` binary (argument-parser's AssertExecuteCommand style).
-        .testTarget(name: "CLITests", dependencies: ["ddpm", "DataIO"], swiftSettings: fast),
-        .testTarget(name: "DataIOTests", dependencies: ["DataIO"], resources: [.copy("Fixtures")], swiftSettings: fast),
+        .testTarget(name: "CLITests", dependencies: ["ddpm", "DataIO", "_TestSupport"], swiftSettings: fast),
+        .testTarget(name: "DataIOTests", dependencies: ["DataIO", "_TestSupport"], resources: [.copy("Fixtures")], swiftSettings: fast),
     ],
     // Swift 5 mode: kernels share raw pointers across Dispatch workers by design; Swift 6's
     // Sendable checking would need a wrapper at every capture without catching a real race.

@@ -1,6 +1,7 @@
 // Runs the built `ddpm` binary (argument-parser's AssertExecuteCommand habit): finds it next to
 // the test bundle, runs it in a working folder, and captures exit status, stdout and stderr.
 import Foundation
+import _TestSupport
 import Testing
 
 /// The result of one `ddpm` run.
@@ -77,19 +78,9 @@ private final class CapturedOutput: @unchecked Sendable {
     var data = Data()
 }
 
-/// A fresh working folder per test, removed when the test's reference to it goes away.
-final class WorkFolder {
-    let path: String
-
-    init() throws {
-        path = FileManager.default.temporaryDirectory.appendingPathComponent("CLITests-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    }
-
-    deinit { try? FileManager.default.removeItem(atPath: path) }
-
-    func file(_ name: String) -> String { "\(path)/\(name)" }
-    func exists(_ name: String) -> Bool { FileManager.default.fileExists(atPath: file(name)) }
+/// A fresh working folder per test that can run `ddpm` inside it.
+final class WorkFolder: ScratchDirectory {
+    init() throws { try super.init(prefix: "CLITests") }
 
     func ddpm(_ arguments: String...) throws -> DDPMRun { try DDPMBinary.run(arguments, in: path) }
     func ddpm(_ arguments: [String]) throws -> DDPMRun { try DDPMBinary.run(arguments, in: path) }

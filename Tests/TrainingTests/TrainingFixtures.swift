@@ -3,6 +3,7 @@
 // for the files a run writes.
 import DataIO
 import Foundation
+import _TestSupport
 import Testing
 import TensorCore
 import Training
@@ -71,19 +72,8 @@ enum Tiny {
     }
 }
 
-/// A fresh directory per test, removed when the test's reference to it goes away.
-final class Scratch {
-    let path: String
-
-    init() throws {
-        path = FileManager.default.temporaryDirectory.appendingPathComponent("TrainingTests-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    }
-
-    deinit { try? FileManager.default.removeItem(atPath: path) }
-
-    func file(_ name: String) -> String { "\(path)/\(name)" }
-}
+/// A fresh directory per test (see _TestSupport).
+typealias Scratch = ScratchDirectory
 
 /// The lines of a run's metrics.jsonl as dictionaries.
 func metricsLines(_ run: RunDirectory) throws -> [[String: Any]] {
