@@ -6,7 +6,12 @@
 /// ### References
 /// 1. Blackman & Vigna, "Scrambled linear pseudorandom number generators", 2018.
 public struct RandomGenerator: RandomNumberGenerator, Codable, Equatable, Sendable {
-    public private(set) var state: [UInt64]
+    // Four scalars rather than an array: `next()` runs once per dropout element, and array
+    // accesses there cost a uniqueness and a bounds check each.
+    private var s0, s1, s2, s3: UInt64
+
+    /// The 256-bit state as four words (what a checkpoint saves).
+    public var state: [UInt64] { [s0, s1, s2, s3] }
 
     public init(seed: UInt64, stream: UInt64 = 0) {
         // SplitMix64 expands (seed, stream) into the 256-bit state, as the xoshiro authors advise.
@@ -19,24 +24,40 @@ public struct RandomGenerator: RandomNumberGenerator, Codable, Equatable, Sendab
             z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
             s[i] = z ^ (z >> 31)
         }
-        state = s
+        (s0, s1, s2, s3) = (s[0], s[1], s[2], s[3])
     }
 
     /// Restores a generator from a saved `state` (four words).
     public init(state: [UInt64]) {
         precondition(state.count == 4, "RandomGenerator(state:) needs 4 words")
-        self.state = state
+        (s0, s1, s2, s3) = (state[0], state[1], state[2], state[3])
+    }
+
+    // Encoded as `{"state": [w0, w1, w2, w3]}`, as when the state was stored as an array.
+    private enum CodingKeys: String, CodingKey { case state }
+
+    public init(from decoder: Decoder) throws {
+        let words = try decoder.container(keyedBy: CodingKeys.self).decode([UInt64].self, forKey: .state)
+        guard words.count == 4 else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "RandomGenerator state needs 4 words, got \(words.count)"))
+        }
+        self.init(state: words)
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(state, forKey: .state)
     }
 
     public mutating func next() -> UInt64 {
-        let result = rotl(state[1] &* 5, 7) &* 9
-        let t = state[1] << 17
-        state[2] ^= state[0]
-        state[3] ^= state[1]
-        state[1] ^= state[2]
-        state[0] ^= state[3]
-        state[2] ^= t
-        state[3] = rotl(state[3], 45)
+        let result = rotl(s1 &* 5, 7) &* 9
+        let t = s1 << 17
+        s2 ^= s0
+        s3 ^= s1
+        s1 ^= s2
+        s0 ^= s3
+        s2 ^= t
+        s3 = rotl(s3, 45)
         return result
     }
 

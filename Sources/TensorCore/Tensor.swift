@@ -66,7 +66,7 @@ extension Tensor {
     public static func full(_ shape: [Int], _ value: Float, requiresGrad: Bool = false) -> Tensor {
         let t = Tensor.uninitialized(shape)
         t.requiresGrad = requiresGrad
-        t.pointer.update(repeating: value, count: t.count)
+        Kernels.fill(t.pointer, count: t.count, with: value)
         return t
     }
 
@@ -136,7 +136,7 @@ extension Tensor {
     }
 
     /// Sets every element to `value`. Not recorded by autograd.
-    public func fill(_ value: Float) { pointer.update(repeating: value, count: count) }
+    public func fill(_ value: Float) { Kernels.fill(pointer, count: count, with: value) }
 
     /// Zeroes the accumulated gradient (gradients accumulate across `backward()` calls until this).
     public func zeroGrad() { grad?.fill(0) }

@@ -57,12 +57,15 @@ public final class AdamW {
             parameters.gradients.withUnsafeBufferPointer { g in
                 m.withUnsafeMutableBufferPointer { m in
                     v.withUnsafeMutableBufferPointer { v in
-                        for i in 0..<theta.count {
-                            let gi = g[i] + l2 * theta[i]
-                            m[i] = b1 * m[i] + (1 - b1) * gi
-                            v[i] = b2 * v[i] + (1 - b2) * gi * gi
-                            let update = (m[i] / c1) / ((v[i] / c2).squareRoot() + eps)
-                            theta[i] -= lr * (update + decoupled * theta[i])
+                        // Elementwise, so splitting it over the workers changes no result.
+                        Parallel.forRange(theta.count) { r in
+                            for i in r {
+                                let gi = g[i] + l2 * theta[i]
+                                m[i] = b1 * m[i] + (1 - b1) * gi
+                                v[i] = b2 * v[i] + (1 - b2) * gi * gi
+                                let update = (m[i] / c1) / ((v[i] / c2).squareRoot() + eps)
+                                theta[i] -= lr * (update + decoupled * theta[i])
+                            }
                         }
                     }
                 }

@@ -29,7 +29,7 @@ public final class EMA {
         updates += 1
         shadow.withUnsafeMutableBufferPointer { s in
             parameters.values.withUnsafeBufferPointer { p in
-                for i in 0..<s.count { s[i] = d * s[i] + (1 - d) * p[i] }
+                Parallel.forRange(s.count) { r in for i in r { s[i] = d * s[i] + (1 - d) * p[i] } }
             }
         }
     }

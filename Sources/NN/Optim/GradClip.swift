@@ -4,15 +4,13 @@ import TensorCore
 /// Returns the norm before clipping (logged as the gradient norm).
 @discardableResult
 public func clipGradientNorm(_ parameters: ParameterSet, maxNorm: Float) -> Float {
-    let norm: Float = parameters.gradients.withUnsafeBufferPointer { g in
-        var s = 0.0
-        for x in g { s += Double(x) * Double(x) }
-        return Float(s.squareRoot())
-    }
+    let norm = Float(parameters.gradients.sumOfSquares().squareRoot())
     if maxNorm > 0 && norm > maxNorm {
         // The 1e-6 guards the division as PyTorch's clip_grad_norm_ does.
         let scale = maxNorm / (norm + 1e-6)
-        parameters.gradients.withUnsafeMutableBufferPointer { g in for i in g.indices { g[i] *= scale } }
+        parameters.gradients.withUnsafeMutableBufferPointer { g in
+            Parallel.forRange(g.count) { r in for i in r { g[i] *= scale } }
+        }
     }
     return norm
 }

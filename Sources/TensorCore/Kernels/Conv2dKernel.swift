@@ -52,14 +52,17 @@ extension Kernels {
             for chunk in chunkRange {
                 let images = plan.images(ofChunk: chunk)
                 let b = images.count, n0 = images.lowerBound
-                im2col(g, images: b, x: X.p + n0 * inImage, col: col)
+                // A 1×1 convolution of one image reads the image itself as its col.
+                let pointwise = b == 1 && g.isPointwise
+                if !pointwise { im2col(g, images: b, x: X.p + n0 * inImage, col: col) }
+                let unfolded = pointwise ? X.p + n0 * inImage : col
                 // 1. Write the bias into the output rows, then let the GEMM add W·col (beta = 1):
                 //    bias+GEMM fused, no second pass over y.
                 let out = b == 1 ? Y.p + n0 * outImage : staging
                 for co in 0..<Cout {
                     out.advanced(by: co * b * L).update(repeating: Bs?.p[co] ?? 0, count: b * L)
                 }
-                gemm(m: Cout, n: b * L, k: K, a: Wt.p, lda: K, b: col, ldb: b * L, beta: 1, c: out, ldc: b * L)
+                gemm(m: Cout, n: b * L, k: K, a: Wt.p, lda: K, b: unfolded, ldb: b * L, beta: 1, c: out, ldc: b * L)
                 // 2. A multi-image chunk computed [Cout, b·L]; scatter it to [b, Cout, L].
                 if b > 1 {
                     for i in 0..<b {
@@ -118,16 +121,24 @@ extension Kernels {
                 }
                 // 3. dWeight[Cout, K] += dy[Cout, b·L] · colᵀ — col is recomputed rather than kept
                 //    from the forward pass: keeping it would cost K·L floats per image per layer.
+                let pointwise = b == 1 && g.isPointwise   // col is the image itself, as in the forward pass
                 if wantW {
-                    im2col(g, images: b, x: X.p + n0 * inImage, col: col)
-                    gemm(transB: true, m: Cout, n: K, k: b * L, a: dyc, lda: b * L, b: col, ldb: b * L,
+                    let unfolded = pointwise ? X.p + n0 * inImage : col
+                    if !pointwise { im2col(g, images: b, x: X.p + n0 * inImage, col: col) }
+                    gemm(transB: true, m: Cout, n: K, k: b * L, a: dyc, lda: b * L, b: unfolded, ldb: b * L,
                          beta: 1, c: dWPart, ldc: K)
                 }
-                // 4. dcol[K, b·L] = Wᵀ · dy, folded back onto dx (col's memory is free again).
+                // 4. dcol[K, b·L] = Wᵀ · dy, folded back onto dx (col's memory is free again); for a
+                //    pointwise image, dcol is dx's own layout and the GEMM accumulates into it (beta = 1).
                 if let DX {
-                    gemm(transA: true, m: K, n: b * L, k: Cout, a: Wt.p, lda: K, b: dyc, ldb: b * L,
-                         beta: 0, c: col, ldc: b * L)
-                    col2im(g, images: b, col: col, dx: DX.p + n0 * inImage)
+                    if pointwise {
+                        gemm(transA: true, m: K, n: L, k: Cout, a: Wt.p, lda: K, b: dyc, ldb: L,
+                             beta: 1, c: DX.p + n0 * inImage, ldc: L)
+                    } else {
+                        gemm(transA: true, m: K, n: b * L, k: Cout, a: Wt.p, lda: K, b: dyc, ldb: b * L,
+                             beta: 0, c: col, ldc: b * L)
+                        col2im(g, images: b, col: col, dx: DX.p + n0 * inImage)
+                    }
                 }
             }
         }

@@ -67,7 +67,7 @@ extension Tensor {
     /// x · s
     public static func * (a: Tensor, s: Float) -> Tensor {
         let y = Tensor.uninitialized(a.shape)
-        Kernels.map(a.pointer, y.pointer, count: a.count) { $0 * s }
+        Kernels.binary(MulFunction.self, a.pointer, scalar: s, out: y.pointer, count: a.count)
         return y.recordingBackward("mulScalar", inputs: [a]) { dy in
             if let d = a.gradForAccumulation() { Kernels.accumulate(dy.pointer, into: d, count: a.count, scale: s) }
         }
@@ -77,7 +77,7 @@ extension Tensor {
     /// x + s
     public static func + (a: Tensor, s: Float) -> Tensor {
         let y = Tensor.uninitialized(a.shape)
-        Kernels.map(a.pointer, y.pointer, count: a.count) { $0 + s }
+        Kernels.binary(AddFunction.self, a.pointer, scalar: s, out: y.pointer, count: a.count)
         return y.recordingBackward("addScalar", inputs: [a]) { dy in
             if let d = a.gradForAccumulation() { Kernels.accumulate(dy.pointer, into: d, count: a.count) }
         }

@@ -8,7 +8,9 @@ extension Tensor {
         let x = self
         let mask = Tensor.uninitialized(shape)
         let keep = 1 / (1 - p)
-        for i in 0..<count { mask.pointer[i] = generator.nextFloat() < p ? 0 : keep }
+        var g = generator   // a local copy stays in registers through the loop
+        for i in 0..<count { mask.pointer[i] = g.nextFloat() < p ? 0 : keep }
+        generator = g
         let y = Tensor.uninitialized(shape)
         for i in 0..<count { y.pointer[i] = x.pointer[i] * mask.pointer[i] }
         return y.recordingBackward("dropout", inputs: [x]) { dy in

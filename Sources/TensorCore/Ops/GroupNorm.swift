@@ -23,7 +23,7 @@ extension Tensor {
                                  y: y.pointer, mean: mean, rstd: rstd)
         return y.recordingBackward(fusedSiLU ? "groupNorm+silu" : "groupNorm", inputs: [x, gamma, beta]) { dy in
             let partials = Tensor.uninitialized([2, N * C])
-            let scratch = Tensor.uninitialized(fusedSiLU ? x.shape : [1])
+            let scratch = Tensor.uninitialized([Kernels.groupNormBackwardScratchCount(s, silu: fusedSiLU)])
             Kernels.groupNormBackward(s, silu: fusedSiLU, x: x.pointer, gamma: gamma.pointer, beta: beta.pointer,
                                       mean: stats.pointer, rstd: stats.pointer + N * G, dy: dy.pointer,
                                       dx: x.gradForAccumulation(), partialGamma: partials.pointer,

@@ -16,6 +16,24 @@ extension Kernels {
         }
         return partials.reduce(0, +)
     }
+
+    /// Σ x² in Double over fixed blocks of 2¹⁶ elements (lanes within a block, blocks added in
+    /// order), the blocks in parallel: the result depends on neither timing nor thread count.
+    static func sumOfSquares(_ x: UnsafePointer<Float>, count: Int) -> Double {
+        let block = 1 << 16, blocks = (count + block - 1) / block
+        var partials = [Double](repeating: 0, count: blocks)
+        let X = SharedPointer(UnsafeMutablePointer(mutating: x))
+        partials.withUnsafeMutableBufferPointer { buf in
+            let out = buf.baseAddress!
+            Parallel.forRange(blocks, grain: 1) { r in
+                for b in r {
+                    let start = b * block, n = Swift.min(block, count - start)
+                    out[b] = sumOfSquaredDeviations(X.p + start, count: n, from: 0)
+                }
+            }
+        }
+        return partials.reduce(0, +)
+    }
 }
 
 extension Tensor {
@@ -29,6 +47,10 @@ extension Tensor {
             for i in 0..<x.count { dx[i] += g }
         }
     }
+
+    /// Σ x² in Double (a gradient norm's square), independent of the thread count. Not recorded
+    /// by autograd.
+    public func sumOfSquares() -> Double { Kernels.sumOfSquares(pointer, count: count) }
 
     /// Mean of all elements, shape `[]`.
     public func mean() -> Tensor {

@@ -82,23 +82,18 @@ extension Tensor {
         let outer = first.shape[..<axis].reduce(1, *), inner = first.shape[(axis + 1)...].reduce(1, *)
         let total = outShape[axis]
         let y = Tensor.uninitialized(outShape)
-        var start = 0
         var starts: [Int] = []
-        for t in tensors {
-            starts.append(start)
-            let n = t.shape[axis]
-            for o in 0..<outer {
-                (y.pointer + (o * total + start) * inner).update(from: t.pointer + o * n * inner, count: n * inner)
-            }
-            start += n
+        var start = 0
+        for t in tensors { starts.append(start); start += t.shape[axis] }
+        for (t, s) in zip(tensors, starts) {
+            Kernels.copyBlocks(t.pointer, blockLength: t.shape[axis] * inner, blocks: outer,
+                               into: y.pointer + s * inner, stride: total * inner)
         }
         return y.recordingBackward("concatenate", inputs: tensors) { dy in
             for (t, s) in zip(tensors, starts) {
                 guard let dt = t.gradForAccumulation() else { continue }
-                let n = t.shape[axis]
-                for o in 0..<outer {
-                    Kernels.accumulate(dy.pointer + (o * total + s) * inner, into: dt + o * n * inner, count: n * inner)
-                }
+                Kernels.accumulateBlocks(dy.pointer + s * inner, stride: total * inner, blockLength: t.shape[axis] * inner,
+                                         blocks: outer, into: dt)
             }
         }
     }
@@ -126,6 +121,28 @@ extension Kernels {
                 }
                 let dst = O.p + row * n, src = X.p + off
                 for i in 0..<n { dst[i] = src[i * sInner] }
+            }
+        }
+    }
+}
+
+extension Kernels {
+    /// Copies `blocks` contiguous blocks of `blockLength` from `src` to `dst + k·stride` (the
+    /// pieces of a concatenation), in parallel over blocks.
+    static func copyBlocks(_ src: UnsafePointer<Float>, blockLength: Int, blocks: Int, into dst: UnsafeMutablePointer<Float>, stride: Int) {
+        let S = SharedPointer(UnsafeMutablePointer(mutating: src)), D = SharedPointer(dst)
+        Parallel.forRange(blocks, grain: max(1, 65_536 / max(blockLength, 1))) { r in
+            for k in r { (D.p + k * stride).update(from: S.p + k * blockLength, count: blockLength) }
+        }
+    }
+
+    /// dst[k·blockLength + i] += src[k·stride + i]: the adjoint of `copyBlocks`, in parallel over blocks.
+    static func accumulateBlocks(_ src: UnsafePointer<Float>, stride: Int, blockLength: Int, blocks: Int, into dst: UnsafeMutablePointer<Float>) {
+        let S = SharedPointer(UnsafeMutablePointer(mutating: src)), D = SharedPointer(dst)
+        Parallel.forRange(blocks, grain: max(1, 65_536 / max(blockLength, 1))) { r in
+            for k in r {
+                let s = S.p + k * stride, d = D.p + k * blockLength
+                for i in 0..<blockLength { d[i] += s[i] }
             }
         }
     }

@@ -1,5 +1,3 @@
-import Foundation
-
 extension Tensor {
     /// Softmax along the last axis: y_i = exp(x_i − max x) / Σ_j exp(x_j − max x).
     /// Backward: dx_i = y_i · (dy_i − Σ_j dy_j y_j).
@@ -13,11 +11,9 @@ extension Tensor {
             for row in r {
                 let xr = X.p + row * n, yr = Y.p + row * n
                 // Subtracting the max keeps exp from overflowing; it cancels in the ratio.
-                var mx = -Float.infinity
-                for i in 0..<n { mx = Swift.max(mx, xr[i]) }
-                var total: Float = 0
-                for i in 0..<n { let e = Foundation.exp(xr[i] - mx); yr[i] = e; total += e }
-                let inv = 1 / total
+                let mx = Kernels.maximum(xr, count: n)
+                for i in 0..<n { yr[i] = Kernels.exp(xr[i] - mx) }
+                let inv = 1 / Kernels.sum(yr, count: n)
                 for i in 0..<n { yr[i] *= inv }
             }
         }
@@ -28,8 +24,7 @@ extension Tensor {
             Parallel.forRange(rows, grain: max(1, 16_384 / n)) { r in
                 for row in r {
                     let dyr = DY.p + row * n, yr = S.p + row * n, dxr = DX.p + row * n
-                    var dot: Float = 0
-                    for i in 0..<n { dot += dyr[i] * yr[i] }
+                    let dot = Kernels.dot(dyr, yr, count: n)
                     for i in 0..<n { dxr[i] += yr[i] * (dyr[i] - dot) }
                 }
             }

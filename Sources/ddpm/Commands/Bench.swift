@@ -41,21 +41,30 @@ extension DDPM {
             guard batch >= 1 else { throw ValidationError("--batch must be at least 1 (got \(batch)).") }
             if let threads, threads < 1 { throw ValidationError("--threads must be at least 1 (got \(threads)).") }
             if suite == .kernels && !model.isEmpty { throw ValidationError("--model has no effect with --suite kernels.") }
+            for name in modelNames where effectiveSuite != .kernels && !FileManager.default.fileExists(atPath: Self.configPath(name)) {
+                throw ValidationError("--model \(name): no such file, and no \(Self.configPath(name)) (run from the repository root).")
+            }
+        }
+
+        private var effectiveSuite: Suite { suite ?? (model.isEmpty ? .kernels : .unet) }
+        private var modelNames: [String] { model.isEmpty || model == ["all"] ? ["tiny", "small", "cifar"] : model }
+
+        /// A config file path as given, else the named config in configs/.
+        private static func configPath(_ name: String) -> String {
+            FileManager.default.fileExists(atPath: name) ? name : "configs/\(name).yaml"
         }
 
         func run() throws {
             if let threads { Parallel.workers = threads }
             print("threads: \(Parallel.workers)   peak: \(peak) GFLOP/s   repeats: \(repeats)")
-            let suite = self.suite ?? (model.isEmpty ? .kernels : .unet)
-            if suite != .unet {
+            if effectiveSuite != .unet {
                 for r in [KernelBenchmarks.gemm(repeats: repeats), KernelBenchmarks.conv2dForwardBackward(repeats: repeats)] {
                     print(BenchReport.line(r, peak: peak))
                 }
             }
-            guard suite != .kernels else { return }
-            let names = model.isEmpty || model == ["all"] ? ["tiny", "small", "cifar"] : model
-            for name in names {
-                let config = try TrainConfig.load(path: FileManager.default.fileExists(atPath: name) ? name : "configs/\(name).yaml")
+            guard effectiveSuite != .kernels else { return }
+            for name in modelNames {
+                let config = try TrainConfig.load(path: Self.configPath(name))
                 // The workloads: cifar is timed for sampling only (a training step takes minutes).
                 if name != "cifar" {
                     report(try UNetBenchmarks.trainingStep(name, config: config, batch: batch, repeats: repeats))
