@@ -74,7 +74,9 @@ public struct DatasetLocator: Sendable {
                             labels: [Int](repeating: 0, count: folder.count))
             held = folder.count / 10
         }
-        guard split != .test, let held, held > 0 else { return full }
+        guard split != .test, let held else { return full }
+        // Too few images to hold any out: train on all, and validate on none (not on the training images).
+        if held == 0 { return split == .train ? full : full.subset(0..<0) }
         guard full.count > held else {
             throw DataFileError.mismatched(
                 "\(location): the training files hold \(full.count) images, too few to hold out \(held) for validation")

@@ -15,6 +15,8 @@ public struct ModelSource {
     public let weightsFile: String
     public let weightsHash: String
     public let step: Int?
+    /// Which weights were loaded: "ema", "raw", or "exported" (a diffusers folder).
+    public let weightsKind: String
 
     public static let diffusersConfig = "config.json"
     public static let diffusersWeights = "diffusion_pytorch_model.safetensors"
@@ -42,9 +44,10 @@ public struct ModelSource {
         if !problems.isEmpty { throw CheckpointError.doesNotFit(path: file, reason: problems.joined(separator: "; ")) }
         let model = UNet(unetConfig)
         let weights = useEMA ? (c.ema ?? c.model) : c.model
+        let kind = useEMA && c.ema != nil ? "ema" : "raw"
         do { try model.load(weights) } catch { throw CheckpointError.doesNotFit(path: file, reason: "\(error)") }
         return ModelSource(model: model, config: c.config, path: file, weightsFile: file, weightsHash: try fileHash(file),
-                           step: c.progress.step)
+                           step: c.progress.step, weightsKind: kind)
     }
 
     static func loadDiffusers(folder: String) throws -> ModelSource {
@@ -67,7 +70,8 @@ public struct ModelSource {
         if let json = file.metadata["ddpm_diffusion"], let d = try? JSONDecoder().decode(DiffusionSettings.self, from: Data(json.utf8)) {
             config.diffusion = d
         }
-        return ModelSource(model: model, config: config, path: folder, weightsFile: weightsPath, weightsHash: try fileHash(weightsPath), step: nil)
+        return ModelSource(model: model, config: config, path: folder, weightsFile: weightsPath, weightsHash: try fileHash(weightsPath), step: nil,
+                           weightsKind: "exported")
     }
 
     /// Writes a model-only export in the diffusers layout: config.json + diffusion_pytorch_model.safetensors

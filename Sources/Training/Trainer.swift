@@ -34,13 +34,7 @@ public final class Trainer {
 
     public init(state: TrainingState, run: RunDirectory, train: ImageSet, validation: ImageSet?) throws {
         let c = state.config
-        guard train.channels == c.model.channels, train.height == c.model.imageSize, train.width == c.model.imageSize else {
-            throw ConfigError.invalid("data: images are \(train.channels)×\(train.height)×\(train.width) but the model expects "
-                                      + "\(c.model.channels)×\(c.model.imageSize)×\(c.model.imageSize) (set model.channels / model.imageSize)")
-        }
-        guard train.count >= c.training.batchSize else {
-            throw ConfigError.invalid("--batch-size \(c.training.batchSize) is larger than the \(train.count) training images")
-        }
+        try Self.check(c, train: train, validation: validation)
         self.state = state
         self.run = run
         self.train = train
@@ -54,6 +48,23 @@ public final class Trainer {
         }
         schedule = LRScheduleSettings(kind: c.training.lrSchedule, peak: c.training.learningRate, warmupSteps: c.training.warmupSteps,
                                       totalSteps: max(1, state.config.training.scheduleSteps!))
+    }
+
+    /// Problems with `config` on this data, found before any folder or file is created.
+    public static func check(_ c: TrainConfig, train: ImageSet, validation: ImageSet?) throws {
+        guard train.channels == c.model.channels, train.height == c.model.imageSize, train.width == c.model.imageSize else {
+            throw ConfigError.invalid("data: images are \(train.channels)×\(train.height)×\(train.width) but the model expects "
+                                      + "\(c.model.channels)×\(c.model.imageSize)×\(c.model.imageSize) (set model.channels / model.imageSize)")
+        }
+        guard train.count >= c.training.batchSize else {
+            throw ConfigError.invalid("--batch-size \(c.training.batchSize) is larger than the \(train.count) training images")
+        }
+        if let classes = c.model.classes {
+            let largest = max(train.labels.max() ?? 0, validation?.labels.max() ?? 0)
+            guard largest < classes else {
+                throw ConfigError.invalid("--classes \(classes): the data has labels up to \(largest); expected at least \(largest + 1) classes")
+            }
+        }
     }
 
     public var stepsPerEpoch: Int { train.count / settings.batchSize }
@@ -77,6 +88,9 @@ public final class Trainer {
     public func runLoop(shouldStop: () -> Bool = { StopSignal.isRequested }) throws -> StopReason {
         let start = monotonicNow()
         var windowStart = start
+        // A window restored from a checkpoint holds steps done before this invocation; they count
+        // for the logged loss but not for the throughput measured from `windowStart`.
+        var stepsBefore = state.progress.window.losses.count, imagesBefore = state.progress.window.images
         var lastGradNorm: Float = 0
         var permutation = epochPermutation(state.progress.epoch)
         let total = Self.plannedSteps(settings, stepsPerEpoch: stepsPerEpoch)
@@ -141,13 +155,16 @@ public final class Trainer {
             if now % logEvery == 0 || now == 1 {
                 let elapsed = monotonicNow() - windowStart
                 let mean = w.losses.reduce(0, +) / Double(w.losses.count)
+                let rate = Double(w.images - imagesBefore) / elapsed, secondsPerStep = elapsed / Double(max(1, w.losses.count - stepsBefore))
+                stepsBefore = 0
+                imagesBefore = 0
                 var record: [String: Any] = ["step": now, "epoch": state.progress.epoch, "loss": mean, "lr": Double(lr),
-                                             "gradNorm": Double(lastGradNorm), "imagesPerSecond": Double(w.images) / elapsed]
+                                             "gradNorm": Double(lastGradNorm), "imagesPerSecond": rate]
                 for q in 0..<4 where w.quarterCounts[q] > 0 { record["lossQ\(q + 1)"] = w.quarterSums[q] / Double(w.quarterCounts[q]) }
                 metrics.append(record)
                 let budget = settings.minutes.map { $0 * 60 - (monotonicNow() - start) }
                 onEvent(.step(StepReport(step: now, epoch: state.progress.epoch, loss: mean, learningRate: lr, gradientNorm: lastGradNorm,
-                                         imagesPerSecond: Double(w.images) / elapsed, secondsPerStep: elapsed / Double(w.losses.count),
+                                         imagesPerSecond: rate, secondsPerStep: secondsPerStep,
                                          totalSteps: total, secondsLeftInBudget: budget)))
                 windowStart = monotonicNow()
                 state.progress.window = LogWindow()
@@ -240,7 +257,7 @@ public final class Trainer {
         let preview = UNet(state.config.model.unetConfig)
         try preview.load(state.emaStateDict())
         let classes = state.config.model.classes.map { c in (0..<settings.sampleCount).map { $0 % c } }
-        let job = try SamplingJob(model: preview, tables: state.tables, settings: SamplerSettings(kind: .ddim, steps: 50),
+        let job = try SamplingJob(model: preview, tables: state.tables, settings: SamplerSettings(kind: .ddim, steps: min(50, state.tables.timesteps)),
                                   seed: settings.seed, batchSize: settings.batchSize, classLabels: classes,
                                   provenance: [("source", "ddpm train preview"), ("step", String(state.progress.step)),
                                                ("schedule", state.config.diffusion.schedule.rawValue)])

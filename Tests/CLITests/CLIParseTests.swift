@@ -4,7 +4,8 @@ import Testing
 
 @Suite struct CLIParseTests {
     @Test(arguments: [["--n", "0"], ["--batch-size", "0"], ["--nrow", "0"], ["--steps", "0"], ["--eta", "-1"],
-                      ["--sampler", "ddpm", "--eta", "0.5"], ["--sampler", "plms"], ["--spacing", "random"]])
+                      ["--sampler", "ddpm", "--eta", "0.5"], ["--sampler", "plms"], ["--spacing", "random"],
+                      ["--sampler", "ddpm", "--steps", "1"], ["--sampler", "ddim", "--variance", "beta-tilde"]])
     func sampleRejects(arguments: [String]) {
         #expect(throws: (any Error).self) { try DDPM.Sample.parse(arguments) }
     }

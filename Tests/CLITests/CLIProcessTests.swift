@@ -14,6 +14,13 @@ import Testing
         #expect(!work.exists("r"))
     }
 
+    @Test func zeroValidationImagesIsRejectedBeforeAnythingIsCreated() throws {
+        let work = try WorkFolder()
+        let run = try work.ddpm("train", "--validation-images", "0", "--run-dir", "r")
+        expectUserError(run, mentions: ["--validation-images", "at least 1"])
+        #expect(!work.exists("r"))
+    }
+
     @Test func missingDataDirNamesTheFolderAndLeavesNoRunFolder() throws {
         let work = try WorkFolder()
         let run = try work.ddpm("train", "--dataset", "mnist", "--data-dir", "/nonexistent", "--run-dir", "r")

@@ -189,6 +189,14 @@ import TensorCore
         #expect(la.map(\.loss) == lb.map(\.loss))
     }
 
+    /// Labels beyond the class table would crash the embedding lookup mid-run; they are rejected
+    /// before any folder is created.
+    @Test func labelsBeyondTheClassCountAreRejectedUpFront() {
+        let config = Tiny.config(classes: 1)   // shapes() has labels 0 and 1
+        let error = #expect(throws: ConfigError.self) { try Trainer.check(config, train: Tiny.shapes(), validation: nil) }
+        #expect(error?.description.contains("--classes 1") == true, "\(String(describing: error))")
+    }
+
     @Test func interruptedRunStopsAtTheRequestedStepWithACheckpoint() throws {
         let scratch = try Scratch()
         var config = Tiny.config()

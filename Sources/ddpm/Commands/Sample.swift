@@ -30,8 +30,9 @@ extension DDPM {
         }
 
         func run() throws {
-            for path in [out, trajectory].compactMap({ $0 }) where !force && FileManager.default.fileExists(atPath: path) {
-                throw CLIError("--out \(path) already exists; pass --force to overwrite it")
+            let outputs = [("--out", out), ("--trajectory", trajectory), ("--images-dir", imagesDir.map { $0 + "/00000.png" })]
+            for case let (flag, path?) in outputs where !force && FileManager.default.fileExists(atPath: path) {
+                throw CLIError("\(flag) \(path) already exists; pass --force to overwrite it")
             }
             let source = try model.resolve()
             let tables = try source.config.diffusion.noiseTables()
@@ -76,7 +77,7 @@ extension DDPM {
              ("checkpoint-step", source.step.map(String.init) ?? "-"),
              ("schedule", source.config.diffusion.schedule.rawValue), ("timesteps", String(source.config.diffusion.timesteps)),
              ("beta-min", String(source.config.diffusion.betaMin)), ("beta-max", String(source.config.diffusion.betaMax)),
-             ("weights", model.useEMA ? "ema" : "raw")]
+             ("weights", source.weightsKind)]
         }
     }
 }

@@ -34,6 +34,7 @@ extension DDPM {
         func run() throws {
             let (state, run) = try prepare()
             let data = try TrainingData.load(state.config.data, model: state.config.model)
+            try Trainer.check(state.config, train: data.train, validation: data.validation)
             if resume == nil { try run.createForNewRun(force: force) }
             let trainer = try Trainer(state: state, run: run, train: data.train, validation: data.validation)
             try state.config.yaml().write(toFile: run.configPath, atomically: true, encoding: .utf8)

@@ -135,6 +135,13 @@ struct TrainOptions: ParsableArguments {
         if !(t.learningRate > 0) { throw CLIError("--learning-rate must be positive (got \(t.learningRate)).") }
         if c.diffusion.timesteps < 2 { throw CLIError("--timesteps must be at least 2 (got \(c.diffusion.timesteps)).") }
         if let l = c.data.limit, l < 1 { throw CLIError("--limit must be at least 1 (got \(l)).") }
+        if t.validationImages < 1 { throw CLIError("--validation-images must be at least 1 (got \(t.validationImages)).") }
+        if t.validateEvery < 0 { throw CLIError("--validate-every must be >= 0, 0 meaning every epoch (got \(t.validateEvery)).") }
+        if t.checkpointEvery < 0 { throw CLIError("--checkpoint-every must be >= 0 (got \(t.checkpointEvery)).") }
+        if t.sampleEvery < 0 { throw CLIError("--sample-every must be >= 0 (got \(t.sampleEvery)).") }
+        if t.keepCheckpoints < 1 { throw CLIError("--keep-checkpoints must be at least 1 (got \(t.keepCheckpoints)).") }
+        if let p = t.earlyStopping, p < 1 { throw CLIError("--early-stopping must be at least 1 validation (got \(p)).") }
+        if let k = c.model.classes, k < 1 { throw CLIError("--classes must be at least 1 (got \(k)).") }
         let problems = c.model.unetConfig.validationErrors()
         if !problems.isEmpty { throw CLIError("model: " + problems.joined(separator: "; ")) }
     }
