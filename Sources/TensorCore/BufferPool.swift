@@ -9,7 +9,8 @@ public final class BufferPool: @unchecked Sendable {
     public static let shared = BufferPool(capacityBytes: 4 << 30)
 
     private var free: [Int: [UnsafeMutablePointer<Float>]] = [:]
-    private var pooledBytes = 0
+    /// Bytes held in the free lists, ready for reuse.
+    public private(set) var pooledBytes = 0
     private let capacityBytes: Int
     private let lock = NSLock()
     /// Bytes currently handed out to live storages, and the highest that has reached.

@@ -72,10 +72,9 @@ extension Tensor {
         return y.recordingBackward("sum(axes:)", inputs: [x]) { dy in
             guard let dx = x.gradForAccumulation() else { return }
             // d/dx of a sum is dy broadcast back over the reduced axes.
+            // In place: each output element reads only the same element of dx.
             let plan = BroadcastPlan(out: x.shape, a: x.shape, b: kept)
-            let tmp = Tensor.uninitialized(x.shape)
-            Kernels.binary(AddFunction.self, plan, a: x.grad!.pointer, b: dy.pointer, out: tmp.pointer)
-            dx.update(from: tmp.pointer, count: x.count)
+            Kernels.binary(AddFunction.self, plan, a: dx, b: dy.pointer, out: dx)
         }
     }
 
