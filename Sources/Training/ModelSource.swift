@@ -116,6 +116,6 @@ extension ModelSettings {
         dropout = u.dropout
         groups = u.normNumGroups
         normEps = u.normEps
-        classes = u.numClassEmbeds.map { $0 - 1 }
+        classes = u.classCount
     }
 }

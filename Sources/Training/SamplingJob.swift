@@ -4,15 +4,16 @@ import Foundation
 import NN
 import TensorCore
 
-/// Draws images from a model and writes them as a PNG grid (and optionally one PNG per image),
-/// each PNG carrying its provenance in text chunks.
+/// Draws images from a model with a sampling policy, streaming finished batches to disk: a PNG
+/// grid and/or one PNG per image, each PNG carrying its provenance in text chunks.
 public struct SamplingJob {
     public let model: UNet
     public let tables: NoiseTables
     public let sampler: Sampler
     public let seed: UInt64
     public let batchSize: Int
-    /// Class per image for a class-conditional model (nil: unconditional).
+    /// Class per image for a class-conditional model (nil: unconditional); image k gets
+    /// `classLabels[k % count]`.
     public let classLabels: [Int]?
     /// Provenance written into every PNG (command, checkpoint hash, schedule, ...).
     public let provenance: [(key: String, value: String)]
@@ -35,15 +36,23 @@ public struct SamplingJob {
 
     public var imageShape: [Int] { [model.config.inChannels, model.config.sampleSize, model.config.sampleSize] }
 
-    /// Samples `count` images `[count, C, H, W]` in [-1, 1].
+    public var driver: SamplingDriver { SamplingDriver(imageShape: imageShape, seed: seed, batchSize: batchSize) }
+
+    /// Samples `count` images and hands each finished batch (`[B, C, H, W]` in [-1, 1]) to `output`.
     public func run(count: Int, progress: ((Int, Int) -> Void)? = nil,
-                    trajectory: ((Int, Tensor, Tensor) -> Void)? = nil) -> Tensor {
-        sampler.sample(count: count, imageShape: imageShape, seed: seed, batchSize: batchSize, batchModel: noisePredictor(),
-                       progress: progress, trajectory: trajectory)
+                    trajectory: ((SamplingDriver.TrajectoryPoint) -> Void)? = nil,
+                    output: (_ images: Range<Int>, _ batch: Tensor) throws -> Void) rethrows {
+        try driver.run(count: count, policy: sampler.policy, model: noisePredictor(), progress: progress,
+                       trajectory: trajectory, output: output)
+    }
+
+    /// Samples `count` images `[count, C, H, W]` in [-1, 1], all at once.
+    public func run(count: Int) -> Tensor {
+        driver.sampleAll(count: count, policy: sampler.policy, model: noisePredictor())
     }
 
     /// The model as the sampler's (x_t, t, images) → ε̂, passing each batch its images' class labels.
-    func noisePredictor() -> Sampler.BatchNoisePredictor {
+    public func noisePredictor() -> NoisePredictor {
         let labels = classLabels
         let model = self.model
         return { x, t, images in
@@ -61,15 +70,15 @@ public struct SamplingJob {
         try png.write(to: path, overwrite: overwrite)
     }
 
-    /// Writes each image to `folder/NNNNN.png`.
-    public func writeImages(_ images: Tensor, to folder: String, overwrite: Bool) throws {
+    /// Writes each image of a batch to `folder/NNNNN.png`, NNNNN its index in the seeded sequence.
+    public func writeImages(_ batch: Tensor, indices: Range<Int>, to folder: String, overwrite: Bool) throws {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        let s = images.shape, per = s[1] * s[2] * s[3]
-        let values = images.scalars
-        for i in 0..<s[0] {
+        let s = batch.shape, per = s[1] * s[2] * s[3]
+        let values = batch.scalars
+        for (i, index) in indices.enumerated() {
             var png = PNGImage(chw: Array(values[(i * per)..<((i + 1) * per)]), channels: s[1], height: s[2], width: s[3])
-            png.text = provenance + [("image-index", String(i))]
-            try png.write(to: folder + String(format: "/%05d.png", i), overwrite: overwrite)
+            png.text = provenance + [("image-index", String(index))]
+            try png.write(to: folder + String(format: "/%05d.png", index), overwrite: overwrite)
         }
     }
 }

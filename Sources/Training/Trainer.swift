@@ -198,8 +198,8 @@ public final class Trainer {
     /// Labels for a class-conditional model; each is replaced by the "no class" index with
     /// probability classDropout (classifier-free guidance training, Ho & Salimans 2022).
     private func classLabels(for indices: [Int], using rng: inout RandomGenerator) -> [Int]? {
-        guard let classes = state.config.model.classes else { return nil }
-        return train.gatherLabels(indices: indices).map { rng.nextFloat() < settings.classDropout ? classes : $0 }
+        guard let null = state.config.model.unetConfig.nullClassLabel else { return nil }
+        return train.gatherLabels(indices: indices).map { rng.nextFloat() < settings.classDropout ? null : $0 }
     }
 
     /// Mean loss over the first `validationImages` validation images with draws that are the same

@@ -48,7 +48,7 @@ struct ReverseStepTests {
                                     variance: variance, clip: false, noise: Self.z)
         Self.expectMatch(step.previous, expected, "x_{t-1}, \(variance)")
         // x̂_0 unclipped: (x_t − √0.496 ε)/√0.504.
-        Self.expectMatch(step.predictedX0,
+        Self.expectMatch(step.predictedX0!,
                          [-0.07343872860593194, -1.4423006402429104, 1.3291332308093657, 0.5664453950387547], "x̂_0")
     }
 
@@ -66,7 +66,7 @@ struct ReverseStepTests {
         let step = ReverseStep.ddpm(xt: Self.xt, eps: Self.eps, index: 2, tables: try Self.tables(),
                                     variance: variance, clip: true, noise: Self.z)
         Self.expectMatch(step.previous, expected, "x_{t-1}, \(variance)")
-        Self.expectMatch(step.predictedX0, [-0.07343872860593194, -1, 1, 0.5664453950387547], "clipped x̂_0")
+        Self.expectMatch(step.predictedX0!, [-0.07343872860593194, -1, 1, 0.5664453950387547], "clipped x̂_0")
     }
 
     /// At index 0 (t = 1) ᾱ_{t−1} = 1, so μ̃ = x̂_0 and no noise is added even when z is passed:
@@ -81,7 +81,7 @@ struct ReverseStepTests {
             let step = ReverseStep.ddpm(xt: Self.xt, eps: Self.eps, index: 0, tables: tables,
                                         variance: variance, clip: clip, noise: noise)
             Self.expectMatch(step.previous, expected, "x_0, \(variance), clip \(clip), noise \(noise == nil ? "nil" : "z")")
-            #expect(step.previous.scalars == step.predictedX0.scalars)
+            #expect(step.previous.scalars == step.predictedX0!.scalars)
         }
     }
 
@@ -103,7 +103,7 @@ struct ReverseStepTests {
         let step = ReverseStep.ddim(xt: Self.xt, eps: Self.eps, alphaBar: tables.alphaBar[3],
                                     alphaBarPrev: tables.alphaBar[1], eta: eta, clip: false, noise: Self.z)
         Self.expectMatch(step.previous, expected, "x_prev, η = \(eta)")
-        Self.expectMatch(step.predictedX0,
+        Self.expectMatch(step.predictedX0!,
                          [-0.21387580599587244, -1.802468712439996, 1.3587031774749805, 0.8503446755503916], "x̂_0")
     }
 
@@ -115,7 +115,7 @@ struct ReverseStepTests {
                                     alphaBarPrev: tables.alphaBar[1], eta: 0.5, clip: true, noise: Self.z)
         Self.expectMatch(step.previous, [0.29524465190238325, -1.335716986585826, 1.7265004630177077, 0.9685545252562672],
                          "x_prev")
-        Self.expectMatch(step.predictedX0, [-0.21387580599587244, -1, 1, 0.8503446755503916], "clipped x̂_0")
+        Self.expectMatch(step.predictedX0!, [-0.21387580599587244, -1, 1, 0.8503446755503916], "clipped x̂_0")
     }
 
     /// The last DDIM step goes to ᾱ_prev = 1, where σ = 0 for every η and x_prev = x̂_0, clipped.
@@ -125,7 +125,7 @@ struct ReverseStepTests {
         let step = ReverseStep.ddim(xt: Self.xt, eps: Self.eps, alphaBar: 0.9, alphaBarPrev: 1, eta: eta,
                                     clip: true, noise: Self.z)
         Self.expectMatch(step.previous, [0.14956111191593374, -1.0, 1.0, 0.2193712951214998], "x_prev, η = \(eta)")
-        #expect(step.previous.scalars == step.predictedX0.scalars)
+        #expect(step.previous.scalars == step.predictedX0!.scalars)
     }
 
     // MARK: - DDIM η = 1 ≡ ancestral β̃

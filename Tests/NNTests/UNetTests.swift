@@ -95,3 +95,16 @@ import _TestSupport
 }
 
 import Foundation
+
+@Suite struct NullClassLabelTests {
+    @Test func nullClassIsTheEmbeddingsLastRowAfterTheRealClasses() {
+        let conditional = UNetConfig(imageSize: 8, channels: 1, baseChannels: 8, channelMultipliers: [1], resBlocks: 1,
+                                     attentionResolutions: [], groups: 4, classes: 10)
+        #expect(conditional.classCount == 10)
+        #expect(conditional.nullClassLabel == 10)
+        #expect(conditional.numClassEmbeds == 11)
+        let plain = UNetConfig(imageSize: 8, channels: 1, baseChannels: 8, channelMultipliers: [1], resBlocks: 1,
+                               attentionResolutions: [], groups: 4)
+        #expect(plain.nullClassLabel == nil && plain.classCount == nil)
+    }
+}

@@ -6,12 +6,6 @@ import TensorCore
 // Notation (paper → Swift): ᾱ_t → alphaBar, ᾱ_{t−1} or ᾱ of the next visited step → alphaBarPrev,
 // x̂_0 → x0, ε̂ → eps, z → noise (nil at the last step: no noise added at t = 1).
 
-/// The result of a reverse step: x_{t−1} and the x_0 predicted on the way (for trajectories).
-public struct StepResult {
-    public let previous: Tensor
-    public let predictedX0: Tensor
-}
-
 public enum ReverseStep {
     /// x̂_0 = (x_t − √(1 − ᾱ_t) ε̂) / √ᾱ_t   (eq. 4 solved for x_0), optionally clipped to [-1, 1].
     public static func predictX0(xt: Tensor, eps: Tensor, alphaBar: Double, clip: Bool) -> Tensor {

@@ -25,6 +25,14 @@ public struct UNetConfig: Codable, Equatable, Sendable {
     public var dropout: Float
     /// Class-embedding table size (for classifier-free guidance: classes + 1 "no class" row).
     public var numClassEmbeds: Int?
+
+    /// Number of real classes of a class-conditional model (the embedding's last row is the null class).
+    public var classCount: Int? { numClassEmbeds.map { $0 - 1 } }
+
+    /// The label that means "no class" (∅ in Ho & Salimans 2022): the embedding's last row, index
+    /// `classCount`. Training replaces a label by it with probability p_uncond; guided sampling
+    /// evaluates ε(x, ∅) with it.
+    public var nullClassLabel: Int? { numClassEmbeds.map { $0 - 1 } }
     public var midBlockScaleFactor: Float
 
     enum CodingKeys: String, CodingKey {

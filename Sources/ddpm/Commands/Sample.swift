@@ -41,16 +41,18 @@ extension DDPM {
                                       batchSize: batchSize, classLabels: labels, provenance: provenance(source))
             let bar = ProgressBar(label: "sample")
             let recorder = TrajectoryRecorder(steps: job.sampler.stepCount, images: min(4, count, batchSize))
-            let images = job.run(count: count, progress: { done, total in
+            var gridBatches: [Tensor] = []
+            try job.run(count: count, progress: { done, total in
                 bar.update(done: done, total: total, unit: "step", rate: nil, etaSeconds: nil, fields: "")
-            }, trajectory: trajectory == nil ? nil : recorder.record)
-            bar.finish()
-            try job.writeGrid(images, nrow: nrow ?? Int(Double(count).squareRoot().rounded(.up)), to: out, overwrite: force)
-            print("wrote \(count) images to \(out)")
-            if let imagesDir {
-                try job.writeImages(images, to: imagesDir, overwrite: force)
-                print("wrote \(count) PNGs to \(imagesDir)/")
+            }, trajectory: trajectory == nil ? nil : recorder.record) { indices, batch in
+                gridBatches.append(batch)
+                if let imagesDir { try job.writeImages(batch, indices: indices, to: imagesDir, overwrite: force) }
             }
+            bar.finish()
+            try job.writeGrid(Tensor.concatenate(gridBatches, axis: 0), nrow: nrow ?? Int(Double(count).squareRoot().rounded(.up)),
+                              to: out, overwrite: force)
+            print("wrote \(count) images to \(out)")
+            if let imagesDir { print("wrote \(count) PNGs to \(imagesDir)/") }
             if let trajectory {
                 var png = recorder.strip()
                 png.text = job.provenance + [("figure", "rows: x_t and predicted x_0 per sample; columns: t from T to 0")]
@@ -79,37 +81,5 @@ extension DDPM {
              ("beta-min", String(source.config.diffusion.betaMin)), ("beta-max", String(source.config.diffusion.betaMax)),
              ("weights", source.weightsKind)]
         }
-    }
-}
-
-/// Keeps x_t and the predicted x_0 of the first images at about ten evenly spaced steps.
-final class TrajectoryRecorder {
-    let keep: Set<Int>
-    let images: Int
-    private var columns: [(xt: [Float], x0: [Float])] = []
-    private var shape: [Int] = []
-
-    init(steps: Int, images: Int) {
-        let columns = min(10, steps)
-        keep = Set((0..<columns).map { $0 * (steps - 1) / max(columns - 1, 1) })
-        self.images = images
-    }
-
-    func record(_ step: Int, _ xt: Tensor, _ x0: Tensor) {
-        guard keep.contains(step) else { return }
-        let per = xt.count / xt.shape[0]
-        shape = Array(xt.shape.dropFirst())
-        columns.append((Array(xt.scalars.prefix(images * per)), Array(x0.scalars.prefix(images * per))))
-    }
-
-    /// Rows: image 0's x_t, image 0's x̂_0, image 1's x_t, …; columns: recorded steps.
-    func strip() -> PNGImage {
-        let per = shape.reduce(1, *), cols = columns.count
-        var tiles: [Float] = []
-        for i in 0..<images {
-            for c in columns { tiles += c.xt[(i * per)..<((i + 1) * per)].map { min(max($0, -1), 1) } }
-            for c in columns { tiles += c.x0[(i * per)..<((i + 1) * per)] }
-        }
-        return PNGImage.grid(tiles, n: 2 * images * cols, c: shape[0], h: shape[1], w: shape[2], rows: 2 * images, cols: cols)
     }
 }
