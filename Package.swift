@@ -13,7 +13,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "ddpm", targets: ["ddpm"]),
-        .library(name: "DDPMKit", targets: ["TensorCore", "NN", "Diffusion", "DataIO", "Training"]),
+        .library(name: "DDPMKit", targets: ["TensorCore", "NN", "Diffusion", "DataIO", "Training", "Inception"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -36,6 +36,8 @@ let package = Package(
         .target(name: "Training", dependencies: ["TensorCore", "NN", "Diffusion", "DataIO",
                                                  .product(name: "Yams", package: "Yams")],
                 swiftSettings: fast),
+        // The FID Inception-v3 (pytorch-fid's network) for `ddpm evaluate`: beside the chain, like DataIO.
+        .target(name: "Inception", dependencies: ["TensorCore", "DataIO"], swiftSettings: fast),
         .target(name: "Benchmarks", dependencies: ["TensorCore", "NN", "Diffusion", "Training"], swiftSettings: fast),
         .executableTarget(
             name: "ddpm",
@@ -55,6 +57,8 @@ let package = Package(
                     swiftSettings: fast),
         // Runs the built `ddpm` binary (argument-parser's AssertExecuteCommand style).
         .testTarget(name: "CLITests", dependencies: ["ddpm", "DataIO", "_TestSupport"], swiftSettings: fast),
+        .testTarget(name: "InceptionTests", dependencies: ["Inception", "TensorCore", "DataIO", "_TestSupport"],
+                    resources: [.copy("Fixtures")], swiftSettings: fast),
         .testTarget(name: "DataIOTests", dependencies: ["DataIO", "_TestSupport"], resources: [.copy("Fixtures")], swiftSettings: fast),
     ],
     // Swift 5 mode: kernels share raw pointers across Dispatch workers by design; Swift 6's

@@ -14,6 +14,18 @@ extension Tensor {
         }
     }
 
+    /// ReLU: y = max(x, 0).   dy/dx = 1 for x > 0, else 0 (PyTorch's choice at x = 0).
+    public func relu() -> Tensor {
+        let x = self
+        let y = Tensor.uninitialized(shape)
+        Kernels.map(x.pointer, y.pointer, count: count) { Swift.max($0, 0) }
+        return y.recordingBackward("relu", inputs: [x]) { dy in
+            if let dx = x.gradForAccumulation() {
+                Kernels.accumulateChain(dy: dy.pointer, x: x.pointer, y: x.pointer, dx: dx, count: x.count) { v, _ in v > 0 ? 1 : 0 }
+            }
+        }
+    }
+
     /// exp(x).   d/dx = exp(x) = y.
     public func exp() -> Tensor {
         let x = self
