@@ -27,9 +27,11 @@ let package = Package(
         .target(name: "CPNG", linkerSettings: [.linkedLibrary("png16"), .linkedLibrary("z")]),
         // zlib's gzread reads .gz and plain files alike (IDX datasets ship gzipped).
         .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
+        // Per-ISA C kernels (AVX2, AVX-512) chosen by a CPU check at run time, so one binary stays portable.
+        .target(name: "CKernels"),
 
         // MARK: - Public API (dependency arrows: TensorCore <- NN <- Diffusion <- Training <- ddpm)
-        .target(name: "TensorCore", dependencies: ["CBLAS"], swiftSettings: fast),
+        .target(name: "TensorCore", dependencies: ["CBLAS", "CKernels"], swiftSettings: fast),
         .target(name: "NN", dependencies: ["TensorCore"], swiftSettings: fast),
         .target(name: "Diffusion", dependencies: ["TensorCore", "NN"], swiftSettings: fast),
         .target(name: "DataIO", dependencies: ["CPNG", "CZlib"], swiftSettings: fast),

@@ -30,4 +30,14 @@ public enum KernelBenchmarks {
             (y * dy).sum().backward()
         }
     }
+
+    /// The FMA loop of `FMAPeak` on every worker: this machine's fp32 peak, for the share-of-peak column.
+    public static func fmaPeak(repeats: Int) -> BenchMeasurement {
+        let iterations = 20_000_000
+        let flops = FMAPeak.run(iterationsPerThread: 1)   // warms the threads; gives the per-run count / iterations
+        return measure("FMA loop (\(BLASCore.cpuISA), \(Parallel.workers) threads)", flops: flops * Double(iterations),
+                       repeats: repeats) {
+            _ = FMAPeak.run(iterationsPerThread: iterations)
+        }
+    }
 }

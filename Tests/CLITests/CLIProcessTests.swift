@@ -100,6 +100,24 @@ import Testing
         #expect(try String(contentsOfFile: work.file("s.csv"), encoding: .utf8) == "keep\n")
     }
 
+    @Test func benchPeakPrintsOneJSONMeasurementOfTheFMALoop() throws {
+        let work = try WorkFolder()
+        let run = try work.ddpm("bench", "--suite", "peak", "--repeats", "1", "--json")
+        #expect(run.status == 0, "\(run)")
+        let lines = run.stdout.split(separator: "\n")
+        #expect(lines.count == 1, "\(run)")
+        let record = try JSONSerialization.jsonObject(with: Data((lines.first ?? "").utf8)) as? [String: Any]
+        #expect((record?["name"] as? String)?.hasPrefix("FMA loop") == true, "\(run)")
+        #expect((record?["flops"] as? Double ?? 0) > 0, "\(run)")
+        #expect((record?["seconds"] as? [Double])?.count == 3, "at least three runs of the loop\n\(run)")
+    }
+
+    @Test func benchRejectsANonPositivePeakAndAModelWithThePeakSuite() throws {
+        let work = try WorkFolder()
+        expectUserError(try work.ddpm("bench", "--peak", "0"), mentions: ["--peak"])
+        expectUserError(try work.ddpm("bench", "--suite", "peak", "--model", "tiny"), mentions: ["--model", "--suite peak"])
+    }
+
     @Test func helpListsEverySubcommand() throws {
         let work = try WorkFolder()
         let run = try work.ddpm("--help")

@@ -9,12 +9,15 @@ extension DDPM {
         static let configuration = CommandConfiguration(
             abstract: "Time the kernels (and models) in this release build.",
             discussion: """
-                Prints median and best times over repeated runs, GFLOP/s, and the share of the machine's peak. \
-                With --model, times a full training step (tiny, small, and config paths) and a sampling forward pass \
-                at batch 64, and prints the peak of live tensor memory and the process's peak RSS so far.
+                Prints median and best times over repeated runs, GFLOP/s, and the share of this machine's fp32 peak \
+                (measured by an FMA loop unless --peak is given). With --model, times a full training step (tiny, \
+                small, cifar, and config paths) and a sampling forward pass at batch 64, and prints the peak of live \
+                tensor memory and the process's peak RSS so far. --suite peak runs only the FMA loop. --json prints \
+                one JSON object per measurement (scripts/bench-vs-pytorch.sh reads it).
                 """)
 
-        enum Suite: String, ExpressibleByArgument, CaseIterable { case kernels, unet, all }
+        enum Suite: String, ExpressibleByArgument, CaseIterable { case kernels, unet, peak, all }
+        enum Workload: String, ExpressibleByArgument, CaseIterable { case train, sample, both }
 
         @Option(help: "Which benchmarks to run (default: kernels, or unet when --model is given).")
         var suite: Suite?
@@ -23,26 +26,37 @@ extension DDPM {
                                    valueName: "name|path"))
         var model: [String] = []
 
+        @Option(help: "Which UNet workloads to time: a training step, a sampling forward pass, or both.")
+        var workload: Workload = .both
+
         @Option(help: "Batch size of the UNet workloads.")
         var batch = 64
 
         @Option(help: "Timed repetitions of each workload.")
         var repeats = 10
 
-        @Option(help: ArgumentHelp("Peak fp32 GFLOP/s of this machine, for the percentage column (default: the best 2-worker sgemm measured here).",
+        @Option(help: ArgumentHelp("Peak fp32 GFLOP/s of this machine, for the percentage column (default: measured by an FMA loop).",
                                    valueName: "gflops"))
-        var peak = 145.0
+        var peak: Double?
 
         @Option(help: "Worker threads (default: all cores).")
         var threads: Int?
+
+        @Flag(help: "Print one JSON object per measurement instead of a table line.")
+        var json = false
 
         func validate() throws {
             guard repeats >= 1 else { throw ValidationError("--repeats must be at least 1 (got \(repeats)).") }
             guard batch >= 1 else { throw ValidationError("--batch must be at least 1 (got \(batch)).") }
             if let threads, threads < 1 { throw ValidationError("--threads must be at least 1 (got \(threads)).") }
-            if suite == .kernels && !model.isEmpty { throw ValidationError("--model has no effect with --suite kernels.") }
-            for name in modelNames where effectiveSuite != .kernels && !FileManager.default.fileExists(atPath: Self.configPath(name)) {
-                throw ValidationError("--model \(name): no such file, and no \(Self.configPath(name)) (run from the repository root).")
+            if let peak, !(peak > 0) { throw ValidationError("--peak must be a positive GFLOP/s figure (got \(peak)).") }
+            if (suite == .kernels || suite == .peak) && !model.isEmpty {
+                throw ValidationError("--model has no effect with --suite \(suite!.rawValue).")
+            }
+            for name in modelNames where effectiveSuite == .unet || effectiveSuite == .all {
+                if !FileManager.default.fileExists(atPath: Self.configPath(name)) {
+                    throw ValidationError("--model \(name): no such file, and no \(Self.configPath(name)) (run from the repository root).")
+                }
             }
         }
 
@@ -56,26 +70,42 @@ extension DDPM {
 
         func run() throws {
             if let threads { Parallel.workers = threads }
-            print("threads: \(Parallel.workers)   peak: \(peak) GFLOP/s   repeats: \(repeats)")
-            if effectiveSuite != .unet {
+            let fma = KernelBenchmarks.fmaPeak(repeats: max(3, min(repeats, 5)))
+            let peakGFLOPS = peak ?? fma.gflops(fma.min)
+            if json {
+                report(fma, peak: peakGFLOPS)
+            } else {
+                print("threads: \(Parallel.workers)   OpenBLAS kernels: \(BLASCore.name)   CPU ISA: \(BLASCore.cpuISA)   "
+                      + String(format: "peak: %.0f GFLOP/s (%@)   repeats: %d", peakGFLOPS, peak == nil ? "FMA loop, best" : "--peak", repeats))
+            }
+            if effectiveSuite == .peak {
+                if !json { print(BenchReport.line(fma, peak: peakGFLOPS)) }
+                return
+            }
+            if effectiveSuite == .kernels || effectiveSuite == .all {
                 for r in [KernelBenchmarks.gemm(repeats: repeats), KernelBenchmarks.conv2dForwardBackward(repeats: repeats)] {
-                    print(BenchReport.line(r, peak: peak))
+                    report(r, peak: peakGFLOPS)
                 }
             }
-            guard effectiveSuite != .kernels else { return }
+            guard effectiveSuite == .unet || effectiveSuite == .all else { return }
             for name in modelNames {
                 let config = try TrainConfig.load(path: Self.configPath(name))
-                // The issue's workloads: cifar is timed for sampling only (a training step takes minutes).
-                if name != "cifar" {
-                    report(try UNetBenchmarks.trainingStep(name, config: config, batch: batch, repeats: repeats))
+                if workload != .sample {
+                    report(try UNetBenchmarks.trainingStep(name, config: config, batch: batch, repeats: repeats), peak: peakGFLOPS)
                 }
-                report(UNetBenchmarks.samplingForward(name, config: config, batch: batch, repeats: repeats))
+                if workload != .train {
+                    report(UNetBenchmarks.samplingForward(name, config: config, batch: batch, repeats: repeats), peak: peakGFLOPS)
+                }
             }
         }
 
-        private func report(_ m: BenchMeasurement) {
-            print(BenchReport.line(m, peak: peak)
-                  + String(format: "  max RSS %6.0f MB", Double(UNetBenchmarks.maxResidentBytes()) / 1e6))
+        private func report(_ m: BenchMeasurement, peak: Double) {
+            let rss = UNetBenchmarks.maxResidentBytes()
+            if json {
+                print(BenchReport.json(m, maxResidentBytes: rss))
+            } else {
+                print(BenchReport.line(m, peak: peak) + String(format: "  max RSS %6.0f MB", Double(rss) / 1e6))
+            }
         }
     }
 }
@@ -90,5 +120,16 @@ enum BenchReport {
         if m.images > 0 { s += String(format: "  %7.1f images/s", Double(m.images) / m.median) }
         if m.peakBytes > 0 { s += String(format: "  tensors peak %6.0f MB", Double(m.peakBytes) / 1e6) }
         return s
+    }
+
+    /// One measurement as a JSON object (all times in seconds).
+    static func json(_ m: BenchMeasurement, maxResidentBytes: Int) -> String {
+        let record: [String: Any] = [
+            "name": m.name, "seconds": m.seconds, "flops": m.flops, "images": m.images,
+            "tensors_peak_bytes": m.peakBytes, "max_rss_bytes": maxResidentBytes,
+            "threads": Parallel.workers, "blas_core": BLASCore.name, "isa": BLASCore.cpuISA,
+        ]
+        let data = try! JSONSerialization.data(withJSONObject: record, options: [.sortedKeys])
+        return String(decoding: data, as: UTF8.self)
     }
 }

@@ -1,0 +1,109 @@
+#!/usr/bin/env python3
+"""The table of scripts/bench-vs-pytorch.sh, from its results.jsonl (standard library only).
+
+  table.py RESULTS.jsonl                 prints the markdown table
+  table.py --loop-rate METRICS.jsonl     ddpm train's whole-loop figure as {"seconds": [s], "images": n}:
+                                         the images and time of every log window after step 1 (the first
+                                         step warms up, and the PyTorch loop is timed the same way)
+
+Per workload and side, each round gives one time: the median of its timed runs. The table shows the
+median over rounds and the fastest single run, images/s and model GFLOP/s at the median, the share of
+this machine's fp32 peak (the FMA loop `ddpm bench` runs at the start of every train/forward round,
+median over those rounds), the ratio ddpm/PyTorch in images/s (median over rounds, with min-max), and
+the largest peak RSS of the side's processes.
+"""
+import json
+import statistics
+import sys
+from collections import defaultdict
+
+WORKLOADS = [("train", "train step ×64"), ("forward", "sampling forward ×64"),
+             ("ddim", "DDIM 50 steps, 64 images (end to end)"), ("loop", "whole training loop")]
+
+
+def loop_rate(path, batch=64):
+    records = [json.loads(line) for line in open(path) if line.strip()]
+    steps = [r for r in records if "imagesPerSecond" in r]
+    seconds, images, previous = 0.0, 0, None
+    for r in steps:
+        if previous is not None:
+            n = (r["step"] - previous) * batch
+            images += n
+            seconds += n / r["imagesPerSecond"]
+        previous = r["step"]
+    print(json.dumps({"seconds": [seconds], "images": images}))
+
+
+def table(path):
+    rows = [json.loads(line) for line in open(path) if line.strip()]
+    flops = {}      # (config, "train"|"forward") -> FLOPs of one run at batch 64
+    peaks = []      # GFLOP/s of the FMA loop, best run of each sample
+    runs = defaultdict(lambda: defaultdict(dict))   # (config, workload) -> side -> round -> record
+    for r in rows:
+        if r["workload"] == "peak":
+            peaks.append(r["flops"] / min(r["seconds"]) / 1e9)
+            continue
+        if r["side"] == "ddpm" and r.get("flops"):
+            flops[(r["config"], r["workload"])] = r["flops"]
+        if r.get("images", 0) > 0 and r.get("seconds"):   # a loop too short for one log window has none
+            runs[(r["config"], r["workload"])][r["side"]][r["round"]] = r
+    peak = statistics.median(peaks) if peaks else float("nan")
+
+    def work_flops(config, workload, images):
+        if workload in ("train", "forward"):
+            return flops.get((config, workload))
+        if workload == "ddim" and (config, "forward") in flops:
+            return 50 * flops[(config, "forward")] * images / 64
+        if workload == "loop" and (config, "train") in flops:
+            return flops[(config, "train")] * images / 64
+        return None
+
+    configs = list(dict.fromkeys(r["config"] for r in rows if r["workload"] != "peak"))
+    print(f"fp32 peak of this machine (FMA loop, median of {len(peaks)} samples): {peak:.0f} GFLOP/s\n")
+    print("| config | workload | ddpm median / min | PyTorch median / min | ddpm images/s | PyTorch images/s "
+          "| ddpm GFLOP/s (% peak) | PyTorch GFLOP/s (% peak) | ratio median (min–max) | peak RSS ddpm / PyTorch |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+    for c in configs:
+        for w, label in WORKLOADS:
+            sides = runs.get((c, w))
+            if not sides or "ddpm" not in sides or "torch" not in sides:
+                if any(r["config"] == c and r["workload"] == w for r in rows):
+                    print(f"| {c} | {label} | no figure: a run gave no timing (loop shorter than 26 steps?) |" + " |" * 7)
+                continue
+            cells, rates = [], {}
+            for side in ("ddpm", "torch"):
+                per_round = {k: statistics.median(v["seconds"]) / v["images"] for k, v in sides[side].items()}
+                fastest = min(min(v["seconds"]) / v["images"] for v in sides[side].values())
+                med = statistics.median(per_round.values())
+                images = next(iter(sides[side].values()))["images"]
+                cells.append((med * images, fastest * images, 1 / med,
+                              max(v["process_rss_bytes"] for v in sides[side].values())))
+                rates[side] = per_round
+            common = sorted(set(rates["ddpm"]) & set(rates["torch"]))
+            ratios = [rates["torch"][k] / rates["ddpm"][k] for k in common]
+            images = next(iter(sides["ddpm"].values()))["images"]
+            f = work_flops(c, w, images)
+
+            def gf(t):
+                if f is None:
+                    return "–"
+                g = f / t / 1e9
+                return f"{g:.0f} ({100 * g / peak:.0f}%)"
+
+            (dm, dmin, dr, drss), (tm, tmin, tr, trss) = cells
+            print(f"| {c} | {label} | {fmt_s(dm)} / {fmt_s(dmin)} | {fmt_s(tm)} / {fmt_s(tmin)} | {dr:.1f} | {tr:.1f} "
+                  f"| {gf(dm)} | {gf(tm)} | **{statistics.median(ratios):.2f}×** ({min(ratios):.2f}–{max(ratios):.2f}) "
+                  f"| {drss / 2**20:.0f} / {trss / 2**20:.0f} MiB |")
+
+
+def fmt_s(seconds):
+    return f"{seconds * 1e3:.0f} ms" if seconds < 10 else f"{seconds:.1f} s"
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 3 and sys.argv[1] == "--loop-rate":
+        loop_rate(sys.argv[2])
+    elif len(sys.argv) == 2:
+        table(sys.argv[1])
+    else:
+        sys.exit(__doc__)
