@@ -33,8 +33,9 @@ let package = Package(
         // MARK: - Public API (dependency arrows: TensorCore <- NN <- Diffusion <- Training <- ddpm)
         .target(name: "TensorCore", dependencies: ["CBLAS", "CKernels"], swiftSettings: fast),
         .target(name: "NN", dependencies: ["TensorCore"], swiftSettings: fast),
-        .target(name: "Diffusion", dependencies: ["TensorCore", "NN"], swiftSettings: fast),
-        .target(name: "DataIO", dependencies: ["CPNG", "CZlib"], swiftSettings: fast),
+        .target(name: "Diffusion", dependencies: ["TensorCore"], swiftSettings: fast),
+        // DataIO uses TensorCore only for its one check helper (`shapeCheck`).
+        .target(name: "DataIO", dependencies: ["TensorCore", "CPNG", "CZlib"], swiftSettings: fast),
         .target(name: "Training", dependencies: ["TensorCore", "NN", "Diffusion", "DataIO",
                                                  .product(name: "Yams", package: "Yams")],
                 swiftSettings: fast),

@@ -1,11 +1,5 @@
 import Foundation
-
-/// Monotonic seconds.
-public func monotonicSeconds() -> Double {
-    var t = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &t)
-    return Double(t.tv_sec) + Double(t.tv_nsec) * 1e-9
-}
+import TensorCore  // monotonicSeconds
 
 /// Timings of repeated runs of one workload.
 public struct BenchMeasurement: Sendable {

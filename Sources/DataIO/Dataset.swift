@@ -1,6 +1,8 @@
 // An in-memory image dataset as plain Float arrays, and the views training needs: index ranges,
 // a held-out validation split, and batch gathering with optional horizontal flips.
 
+import TensorCore
+
 /// Images in NCHW order scaled to [-1, 1], with one integer class label per image.
 ///
 /// Shapes: `pixels: [count, channels, height, width]`, `labels: [count]`.
@@ -17,9 +19,9 @@ public struct ImageSet: Sendable {
     public var imageSize: Int { channels * height * width }
 
     public init(count: Int, channels: Int, height: Int, width: Int, pixels: [Float], labels: [Int]) {
-        imageSetCheck(pixels.count == count * channels * height * width,
+        shapeCheck(pixels.count == count * channels * height * width,
               "ImageSet: \(count)×\(channels)×\(height)×\(width) needs \(count * channels * height * width) pixels but got \(pixels.count)")
-        imageSetCheck(labels.count == count, "ImageSet: \(count) images but \(labels.count) labels")
+        shapeCheck(labels.count == count, "ImageSet: \(count) images but \(labels.count) labels")
         self.count = count
         self.channels = channels
         self.height = height
@@ -37,7 +39,7 @@ public struct ImageSet: Sendable {
 
     /// The images at `range`, in order.
     public func subset(_ range: Range<Int>) -> ImageSet {
-        imageSetCheck(range.lowerBound >= 0 && range.upperBound <= count, "ImageSet.subset: \(range) is outside 0..<\(count)")
+        shapeCheck(range.lowerBound >= 0 && range.upperBound <= count, "ImageSet.subset: \(range) is outside 0..<\(count)")
         return ImageSet(count: range.count, channels: channels, height: height, width: width,
                         pixels: Array(pixels[(range.lowerBound * imageSize)..<(range.upperBound * imageSize)]),
                         labels: Array(labels[range]))
@@ -54,7 +56,7 @@ public struct ImageSet: Sendable {
     /// Deterministic on purpose: MNIST's 60000 training images give the first 50000 for training and
     /// the last 10000 for validation, the 50k/10k/10k split of seed 003.
     public func splittingValidation(last validationCount: Int) -> (train: ImageSet, validation: ImageSet) {
-        imageSetCheck(validationCount >= 0 && validationCount < count,
+        shapeCheck(validationCount >= 0 && validationCount < count,
               "ImageSet.splittingValidation: cannot hold out \(validationCount) of \(count) images")
         let boundary = count - validationCount
         return (subset(0..<boundary), subset(boundary..<count))
@@ -64,11 +66,11 @@ public struct ImageSet: Sendable {
     /// When `flips` is given (one flag per index), flagged images are mirrored left-right.
     public func gather(indices: [Int], flips: [Bool]? = nil) -> [Float] {
         if let flips {
-            imageSetCheck(flips.count == indices.count, "ImageSet.gather: \(indices.count) indices but \(flips.count) flip flags")
+            shapeCheck(flips.count == indices.count, "ImageSet.gather: \(indices.count) indices but \(flips.count) flip flags")
         }
         var batch = [Float](repeating: 0, count: indices.count * imageSize)
         for (slot, index) in indices.enumerated() {
-            imageSetCheck(index >= 0 && index < count, "ImageSet.gather: index \(index) is outside 0..<\(count)")
+            shapeCheck(index >= 0 && index < count, "ImageSet.gather: index \(index) is outside 0..<\(count)")
             let source = index * imageSize
             let target = slot * imageSize
             guard flips?[slot] == true else {
@@ -88,10 +90,4 @@ public struct ImageSet: Sendable {
 
     /// The labels at `indices`, in the same order as `gather(indices:)`.
     public func gatherLabels(indices: [Int]) -> [Int] { indices.map { labels[$0] } }
-}
-
-/// Programmer errors (bad ranges, mismatched arrays) stop with a message; `precondition` drops the
-/// message at -O (STYLE.md), `fatalError` keeps it.
-private func imageSetCheck(_ condition: Bool, _ message: @autoclosure () -> String) {
-    if !condition { fatalError(message()) }
 }

@@ -1,6 +1,7 @@
 // A dataset made of a folder of PNG files (e.g. CelebA crops), loaded whole into one NCHW [Float]
 // batch in [-1, 1]. Listing, decoding, cropping, resizing and channel conversion live here;
 // shuffling and batching belong to the training loop.
+import TensorCore
 import Foundation
 
 /// Why an image folder could not be loaded. Unreadable PNGs surface as `PNGError.unreadable`,
@@ -52,8 +53,8 @@ public struct ImageFolder: Sendable {
     /// 64x64 RGB is 200k x 48 KB ≈ 9.8 GB of Float.
     public init(directory: String, imageSize: Int, channels: Int, recursive: Bool = false,
                 cropSide: Int? = nil, limit: Int? = nil) throws {
-        imageShapeCheck(imageSize > 0, "ImageFolder: imageSize must be positive (got \(imageSize))")
-        imageShapeCheck(channels == 1 || channels == 3, "ImageFolder: channels must be 1 or 3 (got \(channels))")
+        shapeCheck(imageSize > 0, "ImageFolder: imageSize must be positive (got \(imageSize))")
+        shapeCheck(channels == 1 || channels == 3, "ImageFolder: channels must be 1 or 3 (got \(channels))")
         var files = try Self.pngFiles(in: directory, recursive: recursive)
         if let limit { files = Array(files.prefix(Swift.max(limit, 0))) }
         let plane = channels * imageSize * imageSize

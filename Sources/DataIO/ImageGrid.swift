@@ -2,6 +2,8 @@
 // rows x cols matrices (e.g. sampling trajectories: one row per sample, one column per timestep).
 // Inputs are plain NCHW [Float] buffers; this file knows nothing about tensors.
 
+import TensorCore
+
 extension PNGImage {
     /// Maps a model-space value to a byte: clip to [-1, 1], then `round((x + 1) / 2 · 255)`.
     ///
@@ -36,7 +38,7 @@ extension PNGImage {
     ///   - padValue: in the same [-1, 1] space; the default -1 is black, like make_grid's 0 in [0, 1].
     public static func grid(_ nchw: [Float], n: Int, c: Int, h: Int, w: Int,
                             nrow: Int = 8, padding: Int = 2, padValue: Float = -1) -> PNGImage {
-        imageShapeCheck(n > 0 && nrow > 0, "PNGImage.grid: n (\(n)) and nrow (\(nrow)) must be positive")
+        shapeCheck(n > 0 && nrow > 0, "PNGImage.grid: n (\(n)) and nrow (\(nrow)) must be positive")
         let cols = Swift.min(nrow, n)
         let rows = (n + cols - 1) / cols
         return grid(nchw, n: n, c: c, h: h, w: w, rows: rows, cols: cols, padding: padding, padValue: padValue)
@@ -47,12 +49,12 @@ extension PNGImage {
     /// images sample-major (`[S, T, C, H, W]` flattened) with `rows: S, cols: T`.
     public static func grid(_ nchw: [Float], n: Int, c: Int, h: Int, w: Int,
                             rows: Int, cols: Int, padding: Int = 2, padValue: Float = -1) -> PNGImage {
-        imageShapeCheck(c == 1 || c == 3, "PNGImage.grid: channels must be 1 or 3 (got \(c))")
-        imageShapeCheck(n > 0 && h > 0 && w > 0 && padding >= 0,
+        shapeCheck(c == 1 || c == 3, "PNGImage.grid: channels must be 1 or 3 (got \(c))")
+        shapeCheck(n > 0 && h > 0 && w > 0 && padding >= 0,
                         "PNGImage.grid: bad shape n=\(n) c=\(c) h=\(h) w=\(w) padding=\(padding)")
-        imageShapeCheck(nchw.count == n * c * h * w,
+        shapeCheck(nchw.count == n * c * h * w,
                         "PNGImage.grid: \(nchw.count) values do not match [\(n), \(c), \(h), \(w)]")
-        imageShapeCheck(rows > 0 && cols > 0 && n <= rows * cols,
+        shapeCheck(rows > 0 && cols > 0 && n <= rows * cols,
                         "PNGImage.grid: \(n) images do not fit \(rows) rows x \(cols) columns")
 
         let width = cols * (w + padding) + padding

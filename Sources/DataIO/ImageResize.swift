@@ -2,6 +2,8 @@
 // Used by ImageFolder to turn arbitrary PNGs (e.g. 178x218 CelebA) into square training images.
 // Resizing is separable: one pass over the width, one over the height, each with a weight table.
 
+import TensorCore
+
 /// Memory order of one image buffer: `hwc` is interleaved (as PNGImage.pixels), `chw` is planar.
 public enum PixelLayout: Sendable {
     case hwc
@@ -33,7 +35,7 @@ public enum ImageResize {
     public static func resize(_ pixels: [Float], width: Int, height: Int, channels: Int, layout: PixelLayout,
                               toWidth: Int, toHeight: Int) -> [Float] {
         checkShape(pixels.count, width: width, height: height, channels: channels, op: "resize")
-        imageShapeCheck(toWidth > 0 && toHeight > 0, "ImageResize.resize: target \(toWidth)x\(toHeight) must be positive")
+        shapeCheck(toWidth > 0 && toHeight > 0, "ImageResize.resize: target \(toWidth)x\(toHeight) must be positive")
         // View the buffer as [outer, n, inner] with the resized axis in the middle.
         var out = pixels
         switch layout {
@@ -58,9 +60,9 @@ public enum ImageResize {
     // MARK: - Implementation
 
     private static func checkShape(_ count: Int, width: Int, height: Int, channels: Int, op: String) {
-        imageShapeCheck(width > 0 && height > 0 && channels > 0,
+        shapeCheck(width > 0 && height > 0 && channels > 0,
                         "ImageResize.\(op): shape \(width)x\(height)x\(channels) must be positive")
-        imageShapeCheck(count == width * height * channels,
+        shapeCheck(count == width * height * channels,
                         "ImageResize.\(op): \(count) values do not match \(width)x\(height)x\(channels)")
     }
 
@@ -68,7 +70,7 @@ public enum ImageResize {
                                    layout: PixelLayout, side: Int?) -> [T] {
         checkShape(pixels.count, width: width, height: height, channels: channels, op: "centerCrop")
         let side = side ?? Swift.min(width, height)
-        imageShapeCheck(side > 0 && side <= Swift.min(width, height),
+        shapeCheck(side > 0 && side <= Swift.min(width, height),
                         "ImageResize.centerCrop: side \(side) does not fit a \(width)x\(height) image")
         let left = (width - side) / 2, top = (height - side) / 2
         var out: [T] = []

@@ -1,6 +1,7 @@
 // A small line-plot rasterizer for ddpm's figures (the β_t / ᾱ_t schedule, the training loss):
 // named series, axes with tick labels, a legend, optional log-scale y, drawn into an RGB PNGImage.
 // Deliberately plain: one panel, no anti-aliasing, no markers.
+import TensorCore
 import Foundation
 
 /// Named series of (x, y) points drawn as lines on shared axes.
@@ -16,7 +17,7 @@ public struct LinePlot: Sendable {
         public var color: PlotColor?
 
         public init(name: String, x: [Double], y: [Double], color: PlotColor? = nil) {
-            imageShapeCheck(x.count == y.count, "LinePlot.Series \"\(name)\": \(x.count) x values but \(y.count) y values")
+            shapeCheck(x.count == y.count, "LinePlot.Series \"\(name)\": \(x.count) x values but \(y.count) y values")
             self.name = name
             self.x = x
             self.y = y
@@ -59,7 +60,7 @@ public struct LinePlot: Sendable {
 
     /// Draws the plot into a `width x height` RGB image (at least 160 x 120).
     public func rendered(width: Int = 640, height: Int = 400) -> PNGImage {
-        imageShapeCheck(width >= 160 && height >= 120, "LinePlot.rendered: \(width)x\(height) is too small (minimum 160x120)")
+        shapeCheck(width >= 160 && height >= 120, "LinePlot.rendered: \(width)x\(height) is too small (minimum 160x120)")
         let layout = layout(width: width, height: height)
         let plot = layout.plot
         var canvas = RasterCanvas(width: width, height: height, background: .white)

@@ -1,5 +1,6 @@
 // An 8-bit gray or RGB image with PNG text chunks, read and written through the CPNG shim.
 // Of the image files in DataIO, only this one touches C pointers; it knows nothing about tensors.
+import TensorCore
 import CPNG
 import Foundation
 
@@ -20,9 +21,9 @@ public struct PNGImage: Equatable, Sendable {
     /// or `channels` is not 1 or 3.
     public init(width: Int, height: Int, channels: Int, pixels: [UInt8],
                 text: [(key: String, value: String)] = []) {
-        imageShapeCheck(width > 0 && height > 0, "PNGImage: size \(width)x\(height) must be positive")
-        imageShapeCheck(channels == 1 || channels == 3, "PNGImage: channels must be 1 or 3 (got \(channels))")
-        imageShapeCheck(pixels.count == width * height * channels,
+        shapeCheck(width > 0 && height > 0, "PNGImage: size \(width)x\(height) must be positive")
+        shapeCheck(channels == 1 || channels == 3, "PNGImage: channels must be 1 or 3 (got \(channels))")
+        shapeCheck(pixels.count == width * height * channels,
                         "PNGImage: \(pixels.count) bytes do not match \(width)x\(height)x\(channels) = \(width * height * channels)")
         self.width = width
         self.height = height

@@ -27,7 +27,8 @@ import Foundation
 /// ### References
 /// 1. Ho et al., Denoising Diffusion Probabilistic Models, §4. <https://arxiv.org/abs/2006.11239>
 /// 2. Nichol & Dhariwal, Improved Denoising Diffusion Probabilistic Models, §3.2, eq. 17. <https://arxiv.org/abs/2102.09672>
-/// 3. Seed 000 (`/work/shared/seeds/000_*.txt`), appendix 8.2 "Scheduler formulas".
+/// 3. Ridene & Bouhadida, "Denoising Diffusion Probabilistic Model and Image Inpainting" (seed 000),
+///    appendix 8.2 "Scheduler formulas".
 public enum BetaSchedule: String, CaseIterable, Codable, Sendable {
     /// Ho et al.'s linear schedule, `np.linspace(β_min, β_max, T)`:
     /// ```

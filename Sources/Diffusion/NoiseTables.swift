@@ -29,7 +29,7 @@ import Foundation
 ///
 /// ### References
 /// 1. Ho et al., Denoising Diffusion Probabilistic Models, §2, eqs. 4–7. <https://arxiv.org/abs/2006.11239>
-/// 2. Seed 004 (`/work/shared/seeds/004_*.txt`): derivation of β̃_t and μ̃_t.
+/// 2. "Denoising Diffusion Probabilistic Models (DDPMs)", presentation (seed 004): derivation of β̃_t and μ̃_t.
 public struct NoiseTables: Sendable {
     /// The schedule the betas came from, or nil when built from raw betas; used in messages.
     public let schedule: BetaSchedule?

@@ -1,5 +1,29 @@
 import Foundation
 
+/// One line of `metrics.jsonl`: a training line (loss, lr, …) or a validation line
+/// (`validationLoss`). Absent fields are left out of the line, so both kinds stay short.
+public struct MetricsRecord: Codable, Equatable, Sendable {
+    public var step: Int
+    public var epoch: Int
+    /// Mean training loss over the steps since the previous line.
+    public var loss: Double?
+    /// The learning rate of the line's last step.
+    public var lr: Double?
+    public var gradNorm: Double?
+    public var imagesPerSecond: Double?
+    /// Mean loss of the draws whose t fell in each quarter of 0..<T (absent when no draw did).
+    public var lossQ1: Double?, lossQ2: Double?, lossQ3: Double?, lossQ4: Double?
+    public var validationLoss: Double?
+
+    public init(step: Int, epoch: Int, loss: Double? = nil, lr: Double? = nil, gradNorm: Double? = nil,
+                imagesPerSecond: Double? = nil, quarterLosses: [Double?] = [], validationLoss: Double? = nil) {
+        self.step = step; self.epoch = epoch; self.loss = loss; self.lr = lr; self.gradNorm = gradNorm
+        self.imagesPerSecond = imagesPerSecond; self.validationLoss = validationLoss
+        let q = quarterLosses + [Double?](repeating: nil, count: max(0, 4 - quarterLosses.count))
+        (lossQ1, lossQ2, lossQ3, lossQ4) = (q[0], q[1], q[2], q[3])
+    }
+}
+
 /// Appends one JSON object per line to `metrics.jsonl` (flushed per line, so a crash keeps
 /// everything logged so far) and keeps the loss series for the loss-curve figure.
 public final class MetricsLog {
@@ -8,21 +32,36 @@ public final class MetricsLog {
     public private(set) var trainLoss: [(step: Int, value: Double)] = []
     public private(set) var validationLoss: [(step: Int, value: Double)] = []
 
+    /// Non-finite values (a gradient norm that overflowed) are written as strings rather than
+    /// making the line unwritable.
+    private static let nonFinite = (positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
+
     /// Opens `path` for appending; existing lines (a resumed run) are read back into the series,
     /// dropping any logged after `upToStep` (they belong to steps the resumed run will redo).
+    /// A line that is not a metrics record is an error naming the file and line, except a torn
+    /// last line (no newline: a crash in the middle of a write), which is dropped.
     public init(path: String, upToStep: Int? = nil) throws {
         self.path = path
         let fm = FileManager.default
         if let data = fm.contents(atPath: path) {
-            var kept: [String] = []
-            for line in String(decoding: data, as: UTF8.self).split(separator: "\n") {
-                guard let obj = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
-                      let step = obj["step"] as? Int else { continue }
-                if let limit = upToStep, step > limit { continue }
-                kept.append(String(line))
-                if let l = obj["loss"] as? Double { trainLoss.append((step, l)) }
-                if let v = obj["validationLoss"] as? Double { validationLoss.append((step, v)) }
+            let text = String(decoding: data, as: UTF8.self)
+            var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            if let last = lines.popLast(), !last.isEmpty, text.hasSuffix("\n") { lines.append(last) }
+            let decoder = JSONDecoder()
+            decoder.nonConformingFloatDecodingStrategy = .convertFromString(
+                positiveInfinity: Self.nonFinite.positiveInfinity, negativeInfinity: Self.nonFinite.negativeInfinity, nan: Self.nonFinite.nan)
+            var kept: [String] = [], records: [MetricsRecord] = []
+            for (number, line) in lines.enumerated() where !line.isEmpty {
+                let record: MetricsRecord
+                do { record = try decoder.decode(MetricsRecord.self, from: Data(line.utf8)) } catch {
+                    throw RunDirectoryError.unreadable(path, "line \(number + 1) is not a metrics record")
+                }
+                if let limit = upToStep, record.step > limit { continue }
+                kept.append(line)
+                records.append(record)
             }
+            trainLoss = records.compactMap { r in r.loss.map { (r.step, $0) } }
+            validationLoss = records.compactMap { r in r.validationLoss.map { (r.step, $0) } }
             try (kept.map { $0 + "\n" }.joined()).write(toFile: path, atomically: true, encoding: .utf8)
         } else {
             guard fm.createFile(atPath: path, contents: nil) else { throw RunDirectoryError.unwritable(path, "cannot create the metrics log") }
@@ -35,12 +74,18 @@ public final class MetricsLog {
     deinit { try? handle.close() }
 
     /// Writes one record (keys sorted, so lines diff cleanly).
-    public func append(_ record: [String: Any]) {
-        if let step = record["step"] as? Int {
-            if let l = record["loss"] as? Double { trainLoss.append((step, l)) }
-            if let v = record["validationLoss"] as? Double { validationLoss.append((step, v)) }
-        }
-        guard let data = try? JSONSerialization.data(withJSONObject: record, options: [.sortedKeys]) else { return }
-        handle.write(data + Data("\n".utf8))
+    public func append(_ record: MetricsRecord) throws {
+        remember(record)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(
+            positiveInfinity: Self.nonFinite.positiveInfinity, negativeInfinity: Self.nonFinite.negativeInfinity, nan: Self.nonFinite.nan)
+        handle.write(try encoder.encode(record) + Data("\n".utf8))
+    }
+
+    private func remember(_ r: MetricsRecord) {
+        // (The same two series the initializer rebuilds from the file.)
+        if let l = r.loss { trainLoss.append((r.step, l)) }
+        if let v = r.validationLoss { validationLoss.append((r.step, v)) }
     }
 }

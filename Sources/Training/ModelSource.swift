@@ -7,6 +7,12 @@ import NN
 /// a ddpm checkpoint file, a run folder (its latest checkpoint), or a diffusers model folder
 /// (`config.json` + `diffusion_pytorch_model.safetensors`, the export format).
 public struct ModelSource {
+    /// Which weights a source holds: a checkpoint's EMA or raw weights, or an exported model's.
+    /// The raw value is what PNG provenance records.
+    public enum WeightsKind: String, Sendable {
+        case ema, raw, exported
+    }
+
     public let model: UNet
     /// The training config (for diffusers folders: the model part plus default diffusion settings).
     public let config: TrainConfig
@@ -15,8 +21,8 @@ public struct ModelSource {
     public let weightsFile: String
     public let weightsHash: String
     public let step: Int?
-    /// Which weights were loaded: "ema", "raw", or "exported" (a diffusers folder).
-    public let weightsKind: String
+    /// Which weights were loaded.
+    public let weightsKind: WeightsKind
 
     public static let diffusersConfig = "config.json"
     public static let diffusersWeights = "diffusion_pytorch_model.safetensors"
@@ -28,7 +34,7 @@ public struct ModelSource {
         }
         if isDir.boolValue {
             if FileManager.default.fileExists(atPath: path + "/" + diffusersConfig) { return try loadDiffusers(folder: path) }
-            guard let latest = RunDirectory(path: path).latestCheckpoint else {
+            guard let latest = try RunDirectory(path: path).latestCheckpoint() else {
                 throw CheckpointError.unreadable(path: path, reason: "neither a run folder with checkpoints/step-*.safetensors "
                                                  + "nor a diffusers folder with \(diffusersConfig)")
             }
@@ -44,7 +50,7 @@ public struct ModelSource {
         if !problems.isEmpty { throw CheckpointError.doesNotFit(path: file, reason: problems.joined(separator: "; ")) }
         let model = UNet(unetConfig)
         let weights = useEMA ? (c.ema ?? c.model) : c.model
-        let kind = useEMA && c.ema != nil ? "ema" : "raw"
+        let kind: WeightsKind = useEMA && c.ema != nil ? .ema : .raw
         do { try model.load(weights) } catch { throw CheckpointError.doesNotFit(path: file, reason: "\(error)") }
         return ModelSource(model: model, config: c.config, path: file, weightsFile: file, weightsHash: try fileHash(file),
                            step: c.progress.step, weightsKind: kind)
@@ -67,11 +73,16 @@ public struct ModelSource {
         }
         var config = TrainConfig()
         config.model = ModelSettings(unetConfig)
-        if let json = file.metadata["ddpm_diffusion"], let d = try? JSONDecoder().decode(DiffusionSettings.self, from: Data(json.utf8)) {
-            config.diffusion = d
+        // A model exported by ddpm carries its schedule; one that does not (plain diffusers
+        // weights) samples with the defaults. A block that is present but unreadable is an
+        // error: falling back would sample with the wrong schedule.
+        if let json = file.metadata["ddpm_diffusion"] {
+            do { config.diffusion = try JSONDecoder().decode(DiffusionSettings.self, from: Data(json.utf8)) } catch {
+                throw CheckpointError.unreadable(path: weightsPath, reason: "the ddpm_diffusion metadata is not valid diffusion settings: \(error)")
+            }
         }
         return ModelSource(model: model, config: config, path: folder, weightsFile: weightsPath, weightsHash: try fileHash(weightsPath), step: nil,
-                           weightsKind: "exported")
+                           weightsKind: .exported)
     }
 
     /// Writes a model-only export in the diffusers layout: config.json + diffusion_pytorch_model.safetensors

@@ -34,7 +34,8 @@ public struct RunDirectory: Sendable {
     /// e.g. for missing data, leaves no folder behind); returns what `force` would remove.
     @discardableResult
     public func checkAvailableForNewRun(force: Bool) throws -> [String] {
-        let contents = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
+        guard FileManager.default.fileExists(atPath: path) else { return [] }
+        let contents = try listing(path)
         guard contents.isEmpty || force else { throw RunDirectoryError.exists(path) }
         return contents
     }
@@ -47,34 +48,48 @@ public struct RunDirectory: Sendable {
         }
     }
 
-    /// Step checkpoints present, oldest first.
-    public func stepCheckpoints() -> [(step: Int, path: String)] {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: checkpointsPath)) ?? []
-        return names.compactMap { name -> (Int, String)? in
+    /// Step checkpoints present, oldest first. A run without a checkpoints folder has none; one
+    /// whose folder cannot be read is an error, not an empty run.
+    public func stepCheckpoints() throws -> [(step: Int, path: String)] {
+        guard FileManager.default.fileExists(atPath: checkpointsPath) else { return [] }
+        return try listing(checkpointsPath).compactMap { name -> (Int, String)? in
             guard name.hasPrefix("step-"), name.hasSuffix(".safetensors"),
                   let step = Int(name.dropFirst(5).dropLast(12)) else { return nil }
             return (step, checkpointsPath + "/" + name)
         }.sorted { $0.0 < $1.0 }
     }
 
-    public var latestCheckpoint: String? { stepCheckpoints().last?.path }
+    /// The newest step checkpoint, or nil when the run has none.
+    public func latestCheckpoint() throws -> String? { try stepCheckpoints().last?.path }
 
     /// Deletes all but the newest `keep` step checkpoints (best.safetensors is separate).
-    public func prune(keep: Int) {
-        let all = stepCheckpoints()
-        for old in all.dropLast(max(keep, 1)) { try? FileManager.default.removeItem(atPath: old.path) }
+    public func prune(keep: Int) throws {
+        for old in try stepCheckpoints().dropLast(max(keep, 1)) {
+            do { try FileManager.default.removeItem(atPath: old.path) } catch {
+                throw RunDirectoryError.unwritable(old.path, "cannot delete an old checkpoint (\(error.localizedDescription))")
+            }
+        }
+    }
+
+    /// The names in `folder`; a folder that exists but cannot be listed is an error.
+    private func listing(_ folder: String) throws -> [String] {
+        do { return try FileManager.default.contentsOfDirectory(atPath: folder) } catch {
+            throw RunDirectoryError.unreadable(folder, error.localizedDescription)
+        }
     }
 }
 
 public enum RunDirectoryError: Error, CustomStringConvertible {
     case exists(String)
     case unwritable(String, String)
+    case unreadable(String, String)
     case noCheckpoint(String)
 
     public var description: String {
         switch self {
         case let .exists(p): "--run-dir \(p) already holds a run; pass --resume \(p) to continue it, --force to replace it, or choose another --run-dir"
         case let .unwritable(p, why): "\(p): cannot create the run folder (\(why))"
+        case let .unreadable(p, why): "\(p): cannot be read (\(why))"
         case let .noCheckpoint(p): "--resume \(p): no checkpoints/step-*.safetensors in that run folder"
         }
     }

@@ -86,7 +86,7 @@ public final class Trainer {
     /// Always leaves a checkpoint of the last completed step.
     @discardableResult
     public func runLoop(shouldStop: () -> Bool = { StopSignal.isRequested }) throws -> StopReason {
-        let start = monotonicNow()
+        let start = monotonicSeconds()
         var windowStart = start
         // A window restored from a checkpoint holds steps done before this invocation; they count
         // for the logged loss but not for the throughput measured from `windowStart`.
@@ -98,7 +98,7 @@ public final class Trainer {
         func stopReason() -> StopReason? {
             if let s = settings.steps, state.progress.step >= s { return .steps }
             if let e = settings.epochs, state.progress.epoch >= e { return .epochs }
-            if let m = settings.minutes, monotonicNow() - start >= m * 60 { return .minutes }
+            if let m = settings.minutes, monotonicSeconds() - start >= m * 60 { return .minutes }
             if shouldStop() { return .interrupted }
             return nil
         }
@@ -153,20 +153,19 @@ public final class Trainer {
             state.progress.window = w
             let now = state.progress.step
             if now % logEvery == 0 || now == 1 {
-                let elapsed = monotonicNow() - windowStart
+                let elapsed = monotonicSeconds() - windowStart
                 let mean = w.losses.reduce(0, +) / Double(w.losses.count)
                 let rate = Double(w.images - imagesBefore) / elapsed, secondsPerStep = elapsed / Double(max(1, w.losses.count - stepsBefore))
                 stepsBefore = 0
                 imagesBefore = 0
-                var record: [String: Any] = ["step": now, "epoch": state.progress.epoch, "loss": mean, "lr": Double(lr),
-                                             "gradNorm": Double(lastGradNorm), "imagesPerSecond": rate]
-                for q in 0..<4 where w.quarterCounts[q] > 0 { record["lossQ\(q + 1)"] = w.quarterSums[q] / Double(w.quarterCounts[q]) }
-                metrics.append(record)
-                let budget = settings.minutes.map { $0 * 60 - (monotonicNow() - start) }
+                let quarters = (0..<4).map { q in w.quarterCounts[q] > 0 ? w.quarterSums[q] / Double(w.quarterCounts[q]) : nil }
+                try metrics.append(MetricsRecord(step: now, epoch: state.progress.epoch, loss: mean, lr: Double(lr),
+                                                 gradNorm: Double(lastGradNorm), imagesPerSecond: rate, quarterLosses: quarters))
+                let budget = settings.minutes.map { $0 * 60 - (monotonicSeconds() - start) }
                 onEvent(.step(StepReport(step: now, epoch: state.progress.epoch, loss: mean, learningRate: lr, gradientNorm: lastGradNorm,
                                          imagesPerSecond: rate, secondsPerStep: secondsPerStep,
                                          totalSteps: total, secondsLeftInBudget: budget)))
-                windowStart = monotonicNow()
+                windowStart = monotonicSeconds()
                 state.progress.window = LogWindow()
             }
             if settings.validateEvery > 0 && now % settings.validateEvery == 0, try validateAndMaybeStop() {
@@ -236,7 +235,7 @@ public final class Trainer {
         } else {
             state.progress.validationsWithoutImprovement += 1
         }
-        metrics.append(["step": step, "epoch": state.progress.epoch, "validationLoss": loss])
+        try metrics.append(MetricsRecord(step: step, epoch: state.progress.epoch, validationLoss: loss))
         onEvent(.validation(step: step, loss: loss, improved: improved))
         try writeLossCurve()
         if let patience = settings.earlyStopping { return state.progress.validationsWithoutImprovement >= patience }
@@ -247,7 +246,7 @@ public final class Trainer {
         let path = run.checkpointPath(step: state.progress.step)
         try state.checkpoint().write(to: path)
         savedProgress = state.progress
-        run.prune(keep: settings.keepCheckpoints)
+        try run.prune(keep: settings.keepCheckpoints)
         onEvent(.checkpoint(step: state.progress.step, path: path))
     }
 
@@ -276,10 +275,4 @@ public final class Trainer {
         let plot = LinePlot(title: "loss (\(state.config.diffusion.loss.rawValue))", xLabel: "step", yLabel: "loss", logScaleY: true, series: series)
         try plot.rendered().write(to: run.lossCurvePath, overwrite: true)
     }
-}
-
-func monotonicNow() -> Double {
-    var t = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &t)
-    return Double(t.tv_sec) + Double(t.tv_nsec) * 1e-9
 }

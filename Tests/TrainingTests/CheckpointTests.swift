@@ -206,7 +206,7 @@ import TensorCore
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: run.checkpointsPath).filter { $0.hasPrefix(".") }
         #expect(leftovers.count == 1 && leftovers.first?.hasPrefix(".step-00000005.safetensors.tmp-") == true, "\(leftovers)")
         #expect(try Checkpoint.read(from: path).model == before.model)
-        #expect(run.stepCheckpoints().map(\.path) == [path])
+        #expect(try run.stepCheckpoints().map(\.path) == [path])
         #expect(try ModelSource.load(run.path, useEMA: false).step == 0)
     }
 

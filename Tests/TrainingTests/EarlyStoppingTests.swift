@@ -33,7 +33,7 @@ import TensorCore
         let best = try Checkpoint.read(from: trainer.run.bestCheckpointPath)
         #expect(best.progress.step == 2)
         // The final checkpoint carries the bookkeeping, so a resumed run would stop at once too.
-        let last = try Checkpoint.read(from: try #require(trainer.run.latestCheckpoint))
+        let last = try Checkpoint.read(from: try #require(try trainer.run.latestCheckpoint()))
         #expect(last.progress == progress)
 
         let validation = try metricsLines(trainer.run).compactMap { $0["validationLoss"] as? Double }

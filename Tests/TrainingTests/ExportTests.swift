@@ -58,4 +58,41 @@ import Training
         #expect(text.hasPrefix(run.path + ": ") && text.contains("checkpoints/step-*.safetensors"), "\(text)")
         #expect(!text.contains("--resume"), "sample and export take the folder as --checkpoint: \(text)")
     }
+
+    /// A diffusion-settings block that is present but unreadable must not fall back to the default
+    /// schedule (the model would sample with the wrong one): the load fails, naming the file.
+    @Test func corruptDiffusionSettingsInAnExportAreAnError() throws {
+        let scratch = try Scratch()
+        let folder = scratch.file("export")
+        var config = Tiny.config(seed: 1)
+        config.diffusion.schedule = .cosine
+        let state = try TrainingState(config: config)
+        try ModelSource.exportDiffusers(model: state.model, diffusion: config.diffusion, to: folder, overwrite: false)
+        let weightsPath = folder + "/" + ModelSource.diffusersWeights
+        var file = try SafetensorsFile.read(from: weightsPath)
+        file.metadata["ddpm_diffusion"] = #"{"schedul": "cosine"}"#
+        try file.write(to: weightsPath)
+        let error = #expect(throws: CheckpointError.self) { try ModelSource.load(folder) }
+        let text = error?.description ?? ""
+        #expect(text.hasPrefix(weightsPath + ": ") && text.contains("ddpm_diffusion"), "\(text)")
+
+        // Plain diffusers weights (no block at all) still load, with the default settings.
+        file.metadata["ddpm_diffusion"] = nil
+        try file.write(to: weightsPath)
+        #expect(try ModelSource.load(folder).config.diffusion == DiffusionSettings())
+    }
+
+    /// A run folder whose checkpoints cannot be listed is an error, not a run without checkpoints.
+    @Test func unreadableCheckpointsFolderIsAnError() throws {
+        let scratch = try Scratch()
+        let run = RunDirectory(path: scratch.file("run"))
+        try FileManager.default.createDirectory(atPath: run.path, withIntermediateDirectories: true)
+        // A file where the folder should be: listing fails even for root (chmod would not).
+        try Data("x".utf8).write(to: URL(fileURLWithPath: run.checkpointsPath))
+        let error = #expect(throws: RunDirectoryError.self) { try run.stepCheckpoints() }
+        #expect(error?.description.hasPrefix(run.checkpointsPath + ": cannot be read") == true, "\(String(describing: error))")
+        #expect(throws: RunDirectoryError.self) { try ModelSource.load(run.path) }
+        // A folder with no checkpoints folder at all has none.
+        #expect(try RunDirectory(path: scratch.file("empty")).stepCheckpoints().isEmpty)
+    }
 }

@@ -31,8 +31,8 @@ import TensorCore
         #expect(last < 0.75 * first, "mean loss of the first 8 steps \(first), of the last 8 \(last)")
 
         // 2. Checkpoints: every 16 steps plus the last step, pruned to the newest two.
-        #expect(run.stepCheckpoints().map(\.step) == [32, 40])
-        let latest = try Checkpoint.read(from: try #require(run.latestCheckpoint))
+        #expect(try run.stepCheckpoints().map(\.step) == [32, 40])
+        let latest = try Checkpoint.read(from: try #require(try run.latestCheckpoint()))
         #expect(latest.progress.step == steps)
         var resolved = config
         resolved.training.scheduleSteps = steps   // fixed from --steps when the run started
@@ -127,8 +127,8 @@ import TensorCore
         let first = b.state
         #expect(try b.runLoop(shouldStop: { first.progress.step >= n }) == .interrupted)
         // The interrupted run left a checkpoint of its last completed step.
-        let latest = try #require(b.run.latestCheckpoint)
-        #expect(b.run.stepCheckpoints().last?.step == n)
+        let latest = try #require(try b.run.latestCheckpoint())
+        #expect(try b.run.stepCheckpoints().last?.step == n)
         let saved = try Checkpoint.read(from: latest)
         #expect(saved.progress == first.checkpoint().progress)
 
@@ -175,10 +175,10 @@ import TensorCore
         let b = try Tiny.trainer(config, in: scratch, name: "b", logEvery: 4)
         let first = b.state
         try b.runLoop(shouldStop: { first.progress.step >= 6 })
-        var saved = try Checkpoint.read(from: try #require(b.run.latestCheckpoint))
+        var saved = try Checkpoint.read(from: try #require(try b.run.latestCheckpoint()))
         #expect(saved.progress.window.losses.count == 2)   // steps 5 and 6, not yet logged
         saved.config.training.steps = 20                     // as `--resume RUN --steps 20` would
-        let resumed = try TrainingState(resuming: saved, path: b.run.latestCheckpoint!)
+        let resumed = try TrainingState(resuming: saved, path: try b.run.latestCheckpoint()!)
         let b2 = try Trainer(state: resumed, run: b.run, train: Tiny.shapes(), validation: nil)
         b2.logEvery = 4
         try b2.runLoop(shouldStop: { resumed.progress.step >= 12 })
@@ -207,7 +207,7 @@ import TensorCore
         let reason = try trainer.runLoop(shouldStop: { asked += 1; return asked > 3 })
         #expect(reason == .interrupted)
         #expect(trainer.state.progress.step == 3)
-        #expect(trainer.run.stepCheckpoints().map(\.step) == [2, 3])
+        #expect(try trainer.run.stepCheckpoints().map(\.step) == [2, 3])
         #expect(try Checkpoint.read(from: trainer.run.checkpointPath(step: 3)).progress.step == 3)
     }
 

@@ -9,7 +9,7 @@ extension DDPM {
             abstract: "Plot or print beta schedules.",
             discussion: "Draws beta_t and alpha-bar_t of one or all schedules (the seeds' Figures 1 and 5), and prints the table as CSV.")
 
-        @Option(help: "Schedule to show, or 'all'.") var schedule = "all"
+        @Option(help: "Schedule to show, or 'all'.") var schedule: ScheduleChoice = .all
         @Option(help: "Diffusion steps T.") var timesteps = 1000
         @Option(help: "First beta.") var betaMin = 1e-4
         @Option(help: "Last beta.") var betaMax = 0.02
@@ -20,13 +20,10 @@ extension DDPM {
 
         func validate() throws {
             if out == nil && csv == nil { throw ValidationError("Nothing to do: give --out FILE.png and/or --csv FILE (or --csv -).") }
-            if schedule != "all" && BetaSchedule(rawValue: schedule) == nil {
-                throw ValidationError("--schedule \(schedule): expected all or one of \(BetaSchedule.allCases.map(\.rawValue).joined(separator: ", ")).")
-            }
         }
 
         func run() throws {
-            let kinds = schedule == "all" ? BetaSchedule.allCases : [BetaSchedule(rawValue: schedule)!]
+            let kinds = schedule.schedules
             let parameters = ScheduleParameters(timesteps: timesteps, betaMin: betaMin, betaMax: betaMax, logScale: logScale)
             let tables = try kinds.map { try NoiseTables(schedule: $0, parameters: parameters) }
             for t in tables { if let w = t.terminalSignalWarning { printError(w) } }
@@ -61,4 +58,19 @@ extension DDPM {
                      pixels: images.flatMap(\.pixels), text: [("Software", "ddpm schedule")])
         }
     }
+}
+
+/// `--schedule`: one beta schedule, or all of them.
+enum ScheduleChoice: ExpressibleByArgument, Equatable {
+    case all
+    case one(BetaSchedule)
+
+    init?(argument: String) {
+        if argument == "all" { self = .all } else if let s = BetaSchedule(rawValue: argument) { self = .one(s) } else { return nil }
+    }
+
+    static var allValueStrings: [String] { ["all"] + BetaSchedule.allCases.map(\.rawValue) }
+    var defaultValueDescription: String { if case let .one(s) = self { s.rawValue } else { "all" } }
+
+    var schedules: [BetaSchedule] { if case let .one(s) = self { [s] } else { BetaSchedule.allCases } }
 }

@@ -48,7 +48,7 @@ extension DDPM {
             bar.finish()
             print("stopped at step \(state.progress.step): \(reason.rawValue)")
             print("run folder:  \(run.path)")
-            print("checkpoint:  \(run.latestCheckpoint ?? "-")")
+            print("checkpoint:  \((try run.latestCheckpoint()) ?? "-")")
             print("loss curve:  \(run.lossCurvePath)")
             print("sample with: ddpm sample --checkpoint \(run.path) --n 64 --out \(run.path)/samples.png")
         }
@@ -57,7 +57,7 @@ extension DDPM {
         private func prepare() throws -> (TrainingState, RunDirectory) {
             if let resume {
                 let run = RunDirectory(path: resume)
-                guard let latest = run.latestCheckpoint else { throw RunDirectoryError.noCheckpoint(resume) }
+                guard let latest = try run.latestCheckpoint() else { throw RunDirectoryError.noCheckpoint(resume) }
                 var checkpoint = try Checkpoint.read(from: latest)
                 try options.apply(to: &checkpoint.config)
                 try TrainOptions.validate(checkpoint.config)

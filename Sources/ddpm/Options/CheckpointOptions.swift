@@ -15,8 +15,8 @@ struct CheckpointOptions: ParsableArguments {
 
     /// The single run folder under runs/ that has a checkpoint; anything else is ambiguous.
     static func onlyRun() throws -> String {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: "runs")) ?? []
-        let runs = names.sorted().map { "runs/" + $0 }.filter { RunDirectory(path: $0).latestCheckpoint != nil }
+        let names = FileManager.default.fileExists(atPath: "runs") ? try FileManager.default.contentsOfDirectory(atPath: "runs") : []
+        let runs = try names.sorted().map { "runs/" + $0 }.filter { try RunDirectory(path: $0).latestCheckpoint() != nil }
         switch runs.count {
         case 1: return runs[0]
         case 0: throw CLIError("--checkpoint not given and no run with a checkpoint in runs/; train first or pass --checkpoint PATH")
