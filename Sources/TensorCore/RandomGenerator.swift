@@ -29,7 +29,7 @@ public struct RandomGenerator: RandomNumberGenerator, Codable, Equatable, Sendab
 
     /// Restores a generator from a saved `state` (four words).
     public init(state: [UInt64]) {
-        precondition(state.count == 4, "RandomGenerator(state:) needs 4 words")
+        shapeCheck(state.count == 4, "RandomGenerator(state:) needs 4 words, got \(state.count)")
         (s0, s1, s2, s3) = (state[0], state[1], state[2], state[3])
     }
 
@@ -72,23 +72,10 @@ public struct RandomGenerator: RandomNumberGenerator, Codable, Equatable, Sendab
     /// Fills `buffer` with standard normal samples (Box–Muller in Double; pairs, so an odd count
     /// discards one value and the stream position depends only on the count).
     public mutating func fillNormal(_ buffer: UnsafeMutableBufferPointer<Float>) {
-        var i = 0
-        while i < buffer.count {
-            // 1 - u keeps the logarithm's argument in (0, 1].
-            let u1 = 1.0 - nextDouble(), u2 = nextDouble()
-            let r = (-2.0 * _log(u1)).squareRoot()
-            let theta = 2.0 * Double.pi * u2
-            buffer[i] = Float(r * _cos(theta))
-            if i + 1 < buffer.count { buffer[i + 1] = Float(r * _sin(theta)) }
-            i += 2
-        }
+        guard let base = buffer.baseAddress else { return }
+        Kernels.fillNormal(base, count: buffer.count, using: &self)
     }
 
     /// Uniform integer in `0..<upperBound`.
     public mutating func nextInt(below upperBound: Int) -> Int { Int.random(in: 0..<upperBound, using: &self) }
 }
-
-import Foundation
-@inline(__always) private func _log(_ x: Double) -> Double { Foundation.log(x) }
-@inline(__always) private func _cos(_ x: Double) -> Double { Foundation.cos(x) }
-@inline(__always) private func _sin(_ x: Double) -> Double { Foundation.sin(x) }

@@ -38,6 +38,9 @@ public final class Tensor: @unchecked Sendable {
 
     var pointer: UnsafeMutablePointer<Float> { storage.base + offset }
 
+    /// Where the elements live.
+    public var device: Device { storage.device }
+
     /// True when a backward pass must reach this tensor.
     public var needsGrad: Bool { requiresGrad || gradFn != nil }
 
@@ -55,9 +58,7 @@ extension Tensor {
         let n = shape.reduce(1, *)
         shapeCheck(values.count == n, "Tensor(shape:values:): shape \(describe(shape)) needs \(n) values, got \(values.count)")
         self.init(shape: shape, storage: Storage(uninitializedCount: n), requiresGrad: requiresGrad)
-        values.withUnsafeBufferPointer { src in
-            if n > 0 { pointer.update(from: src.baseAddress!, count: n) }
-        }
+        Kernels.copy(values, into: pointer)
     }
 
     /// A rank-0 tensor.
@@ -77,7 +78,7 @@ extension Tensor {
     public static func randn(_ shape: [Int], using generator: inout RandomGenerator, requiresGrad: Bool = false) -> Tensor {
         let t = Tensor.uninitialized(shape)
         t.requiresGrad = requiresGrad
-        generator.fillNormal(UnsafeMutableBufferPointer(start: t.pointer, count: t.count))
+        Kernels.fillNormal(t.pointer, count: t.count, using: &generator)
         return t
     }
 
@@ -86,8 +87,8 @@ extension Tensor {
                                requiresGrad: Bool = false) -> Tensor {
         let t = Tensor.uninitialized(shape)
         t.requiresGrad = requiresGrad
-        let span = range.upperBound - range.lowerBound
-        for i in 0..<t.count { t.pointer[i] = range.lowerBound + span * generator.nextFloat() }
+        Kernels.fillUniform(t.pointer, count: t.count, low: range.lowerBound, span: range.upperBound - range.lowerBound,
+                            using: &generator)
         return t
     }
 
@@ -105,7 +106,14 @@ extension Tensor {
 
 extension Tensor {
     /// The elements, row-major.
-    public var scalars: [Float] { Array(UnsafeBufferPointer(start: pointer, count: count)) }
+    public var scalars: [Float] { scalars(in: 0..<count) }
+
+    /// The elements at row-major flat indices `range`.
+    public func scalars(in range: Range<Int>) -> [Float] {
+        shapeCheck(range.lowerBound >= 0 && range.upperBound <= count,
+                   "scalars(in:): \(range) is outside the \(count) elements of \(describe(shape))")
+        return Kernels.array(pointer + range.lowerBound, count: range.count)
+    }
 
     /// The single element of a one-element tensor.
     public func item() -> Float {
@@ -113,10 +121,17 @@ extension Tensor {
         return pointer[0]
     }
 
-    /// Element at a row-major flat index.
+    /// Element at a row-major flat index (checked: an index outside the tensor stops with a message).
+    /// A write is not recorded by autograd; see `copy(from:)`.
     public subscript(flat index: Int) -> Float {
-        get { pointer[index] }
-        set { pointer[index] = newValue }
+        get {
+            shapeCheck(index >= 0 && index < count, "subscript(flat:): index \(index) is outside the \(count) elements of \(describe(shape))")
+            return pointer[index]
+        }
+        set {
+            shapeCheck(index >= 0 && index < count, "subscript(flat:): index \(index) is outside the \(count) elements of \(describe(shape))")
+            pointer[index] = newValue
+        }
     }
 
     /// Read-only access to the elements (for I/O outside the tensor core).
@@ -130,9 +145,28 @@ extension Tensor {
     }
 
     /// Overwrites this tensor's elements with `other`'s (same element count). Not recorded by autograd.
+    ///
+    /// Like every in-place write here (`fill`, `subscript(flat:)`, `withUnsafeMutableBufferPointer`),
+    /// it also changes every view sharing this memory, including tensors a backward closure saved:
+    /// there is no version counter, so write only to leaves outside a recorded graph.
     public func copy(from other: Tensor) {
         shapeCheck(other.count == count, "copy(from:): \(describe(other.shape)) into \(describe(shape)) — element counts differ")
-        pointer.update(from: other.pointer, count: count)
+        Kernels.copy(other.pointer, into: pointer, count: count)
+    }
+
+    /// Overwrites `values.count` elements starting at flat index `offset` with `values`
+    /// (a loader filling one parameter of a flat buffer). Not recorded by autograd.
+    public func copy(from values: [Float], at offset: Int = 0) {
+        shapeCheck(offset >= 0 && offset + values.count <= count,
+                   "copy(from:at:): \(values.count) values at \(offset) do not fit in the \(count) elements of \(describe(shape))")
+        Kernels.copy(values, into: pointer + offset)
+    }
+
+    /// Exchanges this tensor's elements with `other`'s (same element count): lends a model other
+    /// weights and takes them back exactly. Not recorded by autograd.
+    public func swapContents(with other: Tensor) {
+        shapeCheck(other.count == count, "swapContents(with:): \(describe(other.shape)) and \(describe(shape)) — element counts differ")
+        Kernels.swap(pointer, other.pointer, count: count)
     }
 
     /// Sets every element to `value`. Not recorded by autograd.

@@ -39,4 +39,13 @@ import TensorCore
             #expect(text.contains("matmul") && text.contains("[2, 3]") && text.contains("[4, 5]"))
         }
     }
+
+    @Test func flatIndexOutsideTheTensorStops() async {
+        await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            _ = Tensor.zeros([2, 3])[flat: 6]
+        }.map { result in
+            let text = String(decoding: result.standardErrorContent, as: UTF8.self)
+            #expect(text.contains("subscript(flat:)") && text.contains("index 6") && text.contains("[2, 3]"))
+        }
+    }
 }

@@ -1,15 +1,6 @@
 import Foundation
 import TensorCore
 
-/// Adam with decoupled weight decay (AdamW), bias-corrected, over a `ParameterSet`'s flat buffers:
-/// ```
-/// m ← β1·m + (1 − β1)·g          v ← β2·v + (1 − β2)·g²
-/// m̂ = m / (1 − β1^t)             v̂ = v / (1 − β2^t)
-/// θ ← θ − lr·(m̂ / (√v̂ + ε) + λ·θ)      (`adamw`; `adam` instead adds λθ to g, PyTorch's L2 form)
-/// ```
-/// ### References
-/// 1. Kingma & Ba, "Adam", https://arxiv.org/abs/1412.6980 (Algorithm 1)
-/// 2. Loshchilov & Hutter, "Decoupled Weight Decay Regularization", https://arxiv.org/abs/1711.05101 (Algorithm 2)
 /// Which Adam variant `AdamW` runs.
 public enum OptimizerKind: String, CaseIterable, Codable, Sendable {
     /// Adam with L2 regularization: g ← g + λθ before the moments (PyTorch's Adam weight_decay).
@@ -18,6 +9,16 @@ public enum OptimizerKind: String, CaseIterable, Codable, Sendable {
     case adamw
 }
 
+/// Adam, bias-corrected, with decoupled weight decay (AdamW) or L2 regularization (Adam), chosen by
+/// `Settings.kind`, over a `ParameterSet`'s flat buffers:
+/// ```
+/// m ← β1·m + (1 − β1)·g          v ← β2·v + (1 − β2)·g²
+/// m̂ = m / (1 − β1^t)             v̂ = v / (1 − β2^t)
+/// θ ← θ − lr·(m̂ / (√v̂ + ε) + λ·θ)      (`adamw`; `adam` instead adds λθ to g, PyTorch's L2 form)
+/// ```
+/// ### References
+/// 1. Kingma & Ba, "Adam", https://arxiv.org/abs/1412.6980 (Algorithm 1)
+/// 2. Loshchilov & Hutter, "Decoupled Weight Decay Regularization", https://arxiv.org/abs/1711.05101 (Algorithm 2)
 public final class AdamW {
     public struct Settings: Codable, Equatable, Sendable {
         public var beta1: Float = 0.9
@@ -53,23 +54,8 @@ public final class AdamW {
         // Bias corrections in Double: β2^t for t ~ 10⁵ underflows nothing but loses digits in Float.
         let c1 = Float(1 - Foundation.pow(Double(b1), Double(step)))
         let c2 = Float(1 - Foundation.pow(Double(b2), Double(step)))
-        parameters.values.withUnsafeMutableBufferPointer { theta in
-            parameters.gradients.withUnsafeBufferPointer { g in
-                m.withUnsafeMutableBufferPointer { m in
-                    v.withUnsafeMutableBufferPointer { v in
-                        // Elementwise, so splitting it over the workers changes no result.
-                        Parallel.forRange(theta.count) { r in
-                            for i in r {
-                                let gi = g[i] + l2 * theta[i]
-                                m[i] = b1 * m[i] + (1 - b1) * gi
-                                v[i] = b2 * v[i] + (1 - b2) * gi * gi
-                                let update = (m[i] / c1) / ((v[i] / c2).squareRoot() + eps)
-                                theta[i] -= lr * (update + decoupled * theta[i])
-                            }
-                        }
-                    }
-                }
-            }
-        }
+        parameters.values.applyAdam(gradient: parameters.gradients, m: m, v: v,
+                                    AdamCoefficients(learningRate: lr, beta1: b1, beta2: b2, epsilon: eps, correction1: c1,
+                                                     correction2: c2, l2: l2, decoupledDecay: decoupled))
     }
 }

@@ -27,10 +27,6 @@ public final class EMA {
     public func update(from parameters: ParameterSet) {
         let d = currentDecay
         updates += 1
-        shadow.withUnsafeMutableBufferPointer { s in
-            parameters.values.withUnsafeBufferPointer { p in
-                Parallel.forRange(s.count) { r in for i in r { s[i] = d * s[i] + (1 - d) * p[i] } }
-            }
-        }
+        shadow.moveAverage(toward: parameters.values, decay: d)
     }
 }

@@ -8,9 +8,7 @@ public func clipGradientNorm(_ parameters: ParameterSet, maxNorm: Float) -> Floa
     if maxNorm > 0 && norm > maxNorm {
         // The 1e-6 guards the division as PyTorch's clip_grad_norm_ does.
         let scale = maxNorm / (norm + 1e-6)
-        parameters.gradients.withUnsafeMutableBufferPointer { g in
-            Parallel.forRange(g.count) { r in for i in r { g[i] *= scale } }
-        }
+        parameters.gradients.scale(by: scale)
     }
     return norm
 }

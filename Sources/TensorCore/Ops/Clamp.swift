@@ -7,7 +7,7 @@ extension Tensor {
         Kernels.map(x.pointer, y.pointer, count: count) { Swift.min(Swift.max($0, lo), hi) }
         return y.recordingBackward("clamp", inputs: [x]) { dy in
             guard let dx = x.gradForAccumulation() else { return }
-            for i in 0..<x.count where x.pointer[i] >= lo && x.pointer[i] <= hi { dx[i] += dy.pointer[i] }
+            Kernels.clampBackward(x: x.pointer, dy: dy.pointer, dx: dx, count: x.count, low: lo, high: hi)
         }
     }
 }

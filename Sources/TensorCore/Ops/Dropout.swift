@@ -8,14 +8,12 @@ extension Tensor {
         let x = self
         let mask = Tensor.uninitialized(shape)
         let keep = 1 / (1 - p)
-        var g = generator   // a local copy stays in registers through the loop
-        for i in 0..<count { mask.pointer[i] = g.nextFloat() < p ? 0 : keep }
-        generator = g
+        Kernels.dropoutMask(mask.pointer, count: count, p: p, keep: keep, using: &generator)
         let y = Tensor.uninitialized(shape)
-        for i in 0..<count { y.pointer[i] = x.pointer[i] * mask.pointer[i] }
+        Kernels.dropoutForward(x: x.pointer, mask: mask.pointer, y: y.pointer, count: count)
         return y.recordingBackward("dropout", inputs: [x]) { dy in
             guard let dx = x.gradForAccumulation() else { return }
-            for i in 0..<x.count { dx[i] += dy.pointer[i] * mask.pointer[i] }
+            Kernels.dropoutBackward(dy: dy.pointer, mask: mask.pointer, dx: dx, count: x.count)
         }
     }
 }

@@ -9,10 +9,10 @@ extension Tensor {
             shapeCheck(i >= 0 && i < R, "rows: index \(i) out of range for table \(describe(shape))")
         }
         let y = Tensor.uninitialized([indices.count, D])
-        for (k, i) in indices.enumerated() { (y.pointer + k * D).update(from: table.pointer + i * D, count: D) }
+        Kernels.gatherRows(table.pointer, indices: indices, rowLength: D, into: y.pointer)
         return y.recordingBackward("rows", inputs: [table]) { dy in
             guard let dt = table.gradForAccumulation() else { return }
-            for (k, i) in indices.enumerated() { Kernels.accumulate(dy.pointer + k * D, into: dt + i * D, count: D) }
+            Kernels.scatterAddRows(dy.pointer, indices: indices, rowLength: D, into: dt)
         }
     }
 }

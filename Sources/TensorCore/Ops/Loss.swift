@@ -16,28 +16,11 @@ extension Tensor {
         shapeCheck(p.shape == target.shape, "loss(\(kind.rawValue)): prediction \(describe(p.shape)) and target \(describe(target.shape)) differ")
         shapeCheck(p.count > 0, "loss(\(kind.rawValue)): empty prediction")
         let n = p.count
-        var total = 0.0
-        for i in 0..<n {
-            let d = Double(p.pointer[i] - target.pointer[i])
-            switch kind {
-            case .l2: total += d * d
-            case .l1: total += abs(d)
-            case .huber: total += abs(d) <= Double(delta) ? 0.5 * d * d : Double(delta) * (abs(d) - 0.5 * Double(delta))
-            }
-        }
+        let total = Kernels.lossSum(kind, p: p.pointer, target: target.pointer, count: n, delta: delta)
         let y = Tensor(scalar: Float(total / Double(n)))
         return y.recordingBackward("loss(\(kind.rawValue))", inputs: [p]) { dy in
             guard let dp = p.gradForAccumulation() else { return }
-            let g = dy.pointer[0] / Float(n)
-            for i in 0..<n {
-                let d = p.pointer[i] - target.pointer[i]
-                switch kind {
-                case .l2: dp[i] += g * 2 * d
-                // The subgradient at d = 0 is taken as 0, as PyTorch does.
-                case .l1: dp[i] += g * (d > 0 ? 1 : (d < 0 ? -1 : 0))
-                case .huber: dp[i] += g * (abs(d) <= delta ? d : delta * (d > 0 ? 1 : -1))
-                }
-            }
+            Kernels.lossBackward(kind, p: p.pointer, target: target.pointer, dp: dp, count: n, g: dy.item() / Float(n), delta: delta)
         }
     }
 

@@ -8,18 +8,10 @@ extension Tensor {
         let planes = shape[0] * shape[1], H = shape[2], W = shape[3]
         let Ho = H + top + bottom, Wo = W + left + right
         let y = Tensor.zeros([shape[0], shape[1], Ho, Wo])
-        for p in 0..<planes {
-            for i in 0..<H {
-                (y.pointer + (p * Ho + i + top) * Wo + left).update(from: x.pointer + (p * H + i) * W, count: W)
-            }
-        }
+        Kernels.pad2dForward(x: x.pointer, planes: planes, H: H, W: W, y: y.pointer, Ho: Ho, Wo: Wo, top: top, left: left)
         return y.recordingBackward("padded2d", inputs: [x]) { dy in
             guard let dx = x.gradForAccumulation() else { return }
-            for p in 0..<planes {
-                for i in 0..<H {
-                    Kernels.accumulate(dy.pointer + (p * Ho + i + top) * Wo + left, into: dx + (p * H + i) * W, count: W)
-                }
-            }
+            Kernels.pad2dBackward(dy: dy.pointer, Ho: Ho, Wo: Wo, top: top, left: left, dx: dx, planes: planes, H: H, W: W)
         }
     }
 }

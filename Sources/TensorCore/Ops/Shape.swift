@@ -51,17 +51,13 @@ extension Tensor {
         outShape[axis] = range.count
         let outer = shape[..<axis].reduce(1, *), inner = shape[(axis + 1)...].reduce(1, *)
         let y = Tensor.uninitialized(outShape)
-        for o in 0..<outer {
-            (y.pointer + o * range.count * inner).update(from: x.pointer + (o * shape[axis] + range.lowerBound) * inner,
-                                                        count: range.count * inner)
-        }
-        let full = shape[axis]
+        let full = shape[axis], block = range.count * inner
+        Kernels.copyBlocks(x.pointer + range.lowerBound * inner, srcStride: full * inner, into: y.pointer, dstStride: block,
+                           blockLength: block, blocks: outer)
         return y.recordingBackward("slice", inputs: [x]) { dy in
             guard let dx = x.gradForAccumulation() else { return }
-            for o in 0..<outer {
-                Kernels.accumulate(dy.pointer + o * range.count * inner, into: dx + (o * full + range.lowerBound) * inner,
-                                   count: range.count * inner)
-            }
+            Kernels.accumulateBlocks(dy.pointer, srcStride: block, into: dx + range.lowerBound * inner, dstStride: full * inner,
+                                     blockLength: block, blocks: outer)
         }
     }
 
@@ -86,63 +82,16 @@ extension Tensor {
         var start = 0
         for t in tensors { starts.append(start); start += t.shape[axis] }
         for (t, s) in zip(tensors, starts) {
-            Kernels.copyBlocks(t.pointer, blockLength: t.shape[axis] * inner, blocks: outer,
-                               into: y.pointer + s * inner, stride: total * inner)
+            let block = t.shape[axis] * inner
+            Kernels.copyBlocks(t.pointer, srcStride: block, into: y.pointer + s * inner, dstStride: total * inner,
+                               blockLength: block, blocks: outer)
         }
         return y.recordingBackward("concatenate", inputs: tensors) { dy in
             for (t, s) in zip(tensors, starts) {
                 guard let dt = t.gradForAccumulation() else { continue }
-                Kernels.accumulateBlocks(dy.pointer + s * inner, stride: total * inner, blockLength: t.shape[axis] * inner,
-                                         blocks: outer, into: dt)
-            }
-        }
-    }
-}
-
-extension Kernels {
-    /// out = x with axes reordered (out axis i = x axis order[i]); contiguous output.
-    static func permute(_ x: UnsafePointer<Float>, shape: [Int], order: [Int], out: UnsafeMutablePointer<Float>) {
-        let r = shape.count
-        var inStrides = [Int](repeating: 1, count: r)
-        for i in stride(from: r - 2, through: 0, by: -1) { inStrides[i] = inStrides[i + 1] * shape[i + 1] }
-        let outShape = order.map { shape[$0] }
-        let srcStrides = order.map { inStrides[$0] }
-        let total = shape.reduce(1, *)
-        guard total > 0 else { return }
-        let n = outShape.last ?? 1, sInner = srcStrides.last ?? 1
-        let rows = total / max(n, 1)
-        let X = SharedPointer(UnsafeMutablePointer(mutating: x)), O = SharedPointer(out)
-        Parallel.forRange(rows, grain: max(1, 32_768 / max(n, 1))) { range in
-            for row in range {
-                var rem = row, off = 0
-                for d in stride(from: r - 2, through: 0, by: -1) {
-                    off += (rem % outShape[d]) * srcStrides[d]
-                    rem /= outShape[d]
-                }
-                let dst = O.p + row * n, src = X.p + off
-                for i in 0..<n { dst[i] = src[i * sInner] }
-            }
-        }
-    }
-}
-
-extension Kernels {
-    /// Copies `blocks` contiguous blocks of `blockLength` from `src` to `dst + k·stride` (the
-    /// pieces of a concatenation), in parallel over blocks.
-    static func copyBlocks(_ src: UnsafePointer<Float>, blockLength: Int, blocks: Int, into dst: UnsafeMutablePointer<Float>, stride: Int) {
-        let S = SharedPointer(UnsafeMutablePointer(mutating: src)), D = SharedPointer(dst)
-        Parallel.forRange(blocks, grain: max(1, 65_536 / max(blockLength, 1))) { r in
-            for k in r { (D.p + k * stride).update(from: S.p + k * blockLength, count: blockLength) }
-        }
-    }
-
-    /// dst[k·blockLength + i] += src[k·stride + i]: the adjoint of `copyBlocks`, in parallel over blocks.
-    static func accumulateBlocks(_ src: UnsafePointer<Float>, stride: Int, blockLength: Int, blocks: Int, into dst: UnsafeMutablePointer<Float>) {
-        let S = SharedPointer(UnsafeMutablePointer(mutating: src)), D = SharedPointer(dst)
-        Parallel.forRange(blocks, grain: max(1, 65_536 / max(blockLength, 1))) { r in
-            for k in r {
-                let s = S.p + k * stride, d = D.p + k * blockLength
-                for i in 0..<blockLength { d[i] += s[i] }
+                let block = t.shape[axis] * inner
+                Kernels.accumulateBlocks(dy.pointer + s * inner, srcStride: total * inner, into: dt, dstStride: block,
+                                         blockLength: block, blocks: outer)
             }
         }
     }
