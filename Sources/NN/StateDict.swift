@@ -32,18 +32,21 @@ extension Layer {
     /// and nothing else may be (a strict load: a silent partial load is a wrong model).
     public func load(_ state: [String: NamedTensorData]) throws {
         let named = namedParameters()
-        let missing = named.map(\.0).filter { state[$0] == nil }
+        try StateLoadError.check(state, fits: named.map { ($0.0, $0.1.shape) })
+        for (name, p) in named { p.value.copy(from: state[name]!.values) }
+    }
+}
+
+extension StateLoadError {
+    /// Throws unless `state` holds exactly the tensors `expected` names, each with its shape.
+    static func check(_ state: [String: NamedTensorData], fits expected: [(name: String, shape: [Int])]) throws {
+        let missing = expected.map(\.name).filter { state[$0] == nil }
         if !missing.isEmpty { throw StateLoadError.missing(missing) }
-        let known = Set(named.map(\.0))
+        let known = Set(expected.map(\.name))
         let extra = state.keys.filter { !known.contains($0) }.sorted()
         if !extra.isEmpty { throw StateLoadError.unexpected(extra) }
-        for (name, p) in named where state[name]!.shape != p.shape {
-            throw StateLoadError.shapeMismatch(name: name, expected: p.shape, found: state[name]!.shape)
-        }
-        for (name, p) in named {
-            p.value.withUnsafeMutableBufferPointer { dst in
-                for (i, v) in state[name]!.values.enumerated() { dst[i] = v }
-            }
+        for (name, shape) in expected where state[name]!.shape != shape {
+            throw StateLoadError.shapeMismatch(name: name, expected: shape, found: state[name]!.shape)
         }
     }
 }

@@ -253,14 +253,12 @@ public final class Trainer {
     /// A preview grid from the EMA weights with 50 DDIM steps (full ancestral sampling would
     /// cost T model evaluations in the middle of training; `ddpm sample` does the real thing).
     private func writePreview() throws {
-        let preview = UNet(state.config.model.unetConfig)
-        try preview.load(state.emaStateDict())
         let classes = state.config.model.classes.map { c in (0..<settings.sampleCount).map { $0 % c } }
-        let job = try SamplingJob(model: preview, tables: state.tables, settings: SamplerSettings(kind: .ddim, steps: min(50, state.tables.timesteps)),
+        let job = try SamplingJob(model: state.model, tables: state.tables, settings: SamplerSettings(kind: .ddim, steps: min(50, state.tables.timesteps)),
                                   seed: settings.seed, batchSize: settings.batchSize, classLabels: classes,
                                   provenance: [("source", "ddpm train preview"), ("step", String(state.progress.step)),
                                                ("schedule", state.config.diffusion.schedule.rawValue)])
-        let images = job.run(count: settings.sampleCount)
+        let images = state.withEMAWeights { job.run(count: settings.sampleCount) }
         let path = run.samplePath(step: state.progress.step)
         try job.writeGrid(images, nrow: Int(Double(settings.sampleCount).squareRoot().rounded(.up)), to: path, overwrite: true)
         onEvent(.samples(step: state.progress.step, path: path))

@@ -34,11 +34,11 @@ public final class TrainingState {
     }
 
     func restore(_ c: Checkpoint, path: String) throws {
-        do { try model.load(c.model) } catch { throw CheckpointError.doesNotFit(path: path, reason: "\(error)") }
+        do { try parameters.load(c.model) } catch { throw CheckpointError.doesNotFit(path: path, reason: "\(error)") }
         if let ema = c.ema {
-            let shadowModel = UNet(config.model.unetConfig)
-            do { try shadowModel.load(ema) } catch { throw CheckpointError.doesNotFit(path: path, reason: "EMA weights: \(error)") }
-            copyFlat(shadowModel, into: self.ema.shadow)
+            do { try parameters.load(ema, into: self.ema.shadow) } catch {
+                throw CheckpointError.doesNotFit(path: path, reason: "EMA weights: \(error)")
+            }
         } else {
             self.ema.shadow.copy(from: parameters.values)
         }
@@ -46,8 +46,8 @@ public final class TrainingState {
             guard m.count == parameters.count && v.count == parameters.count else {
                 throw CheckpointError.doesNotFit(path: path, reason: "optimizer state has \(m.count) values for \(parameters.count) parameters")
             }
-            optimizer.m.withUnsafeMutableBufferPointer { p in for i in 0..<m.count { p[i] = m[i] } }
-            optimizer.v.withUnsafeMutableBufferPointer { p in for i in 0..<v.count { p[i] = v[i] } }
+            optimizer.m.copy(from: m)
+            optimizer.v.copy(from: v)
         }
         progress = c.progress
         optimizer.step = c.progress.step
@@ -58,28 +58,14 @@ public final class TrainingState {
     public func checkpoint() -> Checkpoint {
         var p = progress
         p.emaUpdates = ema.updates
-        return Checkpoint(config: config, progress: p, model: model.stateDict(), ema: emaStateDict(),
+        return Checkpoint(config: config, progress: p, model: parameters.stateDict(), ema: emaStateDict(),
                           optimizerM: optimizer.m.scalars, optimizerV: optimizer.v.scalars)
     }
 
     /// The EMA weights keyed like the model's parameters.
-    public func emaStateDict() -> [String: NamedTensorData] {
-        let shadow = ema.shadow.scalars
-        var out: [String: NamedTensorData] = [:]
-        for e in parameters.entries {
-            let n = e.shape.reduce(1, *)
-            out[e.name] = NamedTensorData(shape: e.shape, values: Array(shadow[e.offset..<(e.offset + n)]))
-        }
-        return out
-    }
+    public func emaStateDict() -> [String: NamedTensorData] { parameters.namedValues(of: ema.shadow) }
 
-    /// Copies `source`'s parameters, in this model's flat order, into `flat`.
-    private func copyFlat(_ source: UNet, into flat: Tensor) {
-        let state = source.stateDict()
-        flat.withUnsafeMutableBufferPointer { p in
-            for e in parameters.entries {
-                for (i, v) in state[e.name]!.values.enumerated() { p[e.offset + i] = v }
-            }
-        }
-    }
+    /// Runs `body` with the model holding the EMA weights, then restores the trained weights
+    /// exactly (previews sample from the EMA without a second model).
+    public func withEMAWeights<R>(_ body: () throws -> R) rethrows -> R { try parameters.withValues(ema.shadow, body) }
 }
