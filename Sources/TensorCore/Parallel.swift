@@ -9,18 +9,29 @@ import Foundation
 /// Two workers × one-thread GEMMs on per-image problems beat one two-thread GEMM, and the two
 /// thread pools never compete for the cores. Work is split into a fixed number of contiguous
 /// parts, so reductions are done in the same order every run: results are bitwise reproducible
-/// for a given thread count.
+/// for a given worker count.
+///
+/// The worker count is a task-local, like `GradMode`: `Parallel.withWorkers(3) { ... }` changes
+/// it for one task (a test, a benchmark, the CLI's `DDPM_THREADS`) without touching another that
+/// runs at the same time. It is read on the calling thread when a parallel loop starts; the loops'
+/// bodies (on Dispatch threads) never read it, as parallel regions do not nest.
 public enum Parallel {
-    nonisolated(unsafe) private static var _workers: Int = {
+    /// The machine's default: one worker per core. Reading it also pins OpenBLAS to one thread.
+    public static let defaultWorkers: Int = {
         openblas_set_num_threads(1)
-        if let s = ProcessInfo.processInfo.environment["DDPM_THREADS"], let n = Int(s), n >= 1 { return n }
         return max(1, ProcessInfo.processInfo.activeProcessorCount)
     }()
 
-    /// Number of workers used by parallel loops (default: the number of cores; `DDPM_THREADS` overrides).
-    public static var workers: Int {
-        get { _workers }
-        set { openblas_set_num_threads(1); _workers = max(1, newValue) }
+    @TaskLocal private static var boundWorkers: Int?
+
+    /// Number of workers used by parallel loops: `defaultWorkers`, unless `withWorkers` set it.
+    public static var workers: Int { boundWorkers ?? defaultWorkers }
+
+    /// Runs `body` with parallel loops split into `count` workers (at least 1).
+    @discardableResult
+    public static func withWorkers<R>(_ count: Int, _ body: () throws -> R) rethrows -> R {
+        _ = defaultWorkers  // pins OpenBLAS before any GEMM runs
+        return try $boundWorkers.withValue(max(1, count)) { try body() }
     }
 
     /// Calls `body(part, range)` for `parts` contiguous, near-equal slices of `0..<count`, concurrently.

@@ -7,9 +7,9 @@ import TensorCore
 /// The training loop (Ho et al. Algorithm 1) with validation, early stopping, checkpoints,
 /// preview grids and a metrics log. It reports through `onEvent` and never prints.
 ///
-/// Determinism: the epoch order comes from `RandomGenerator(seed, stream: epochStream + epoch)`
+/// Determinism: the epoch order comes from `RandomGenerator(seed, stream: RandomStreams.epoch(epoch))`
 /// and each step's draws (t, ε, flips, label drops, dropout masks) from streams keyed by the step
-/// number, so the same config on the same machine and thread count gives bitwise-identical
+/// number (`RandomStreams`), so the same config on the same machine and thread count gives bitwise-identical
 /// weights, and a resumed run continues exactly where an uninterrupted one would be.
 public final class Trainer {
     public let state: TrainingState
@@ -27,10 +27,6 @@ public final class Trainer {
     /// The progress last written to a step checkpoint (nil: none written by this trainer yet).
     private var savedProgress: TrainingProgress?
 
-    // Stream keys: disjoint ranges of the 64-bit stream space.
-    private static let epochStream: UInt64 = 1 << 40
-    private static let dropoutStream: UInt64 = 2 << 40
-    private static let validationStream: UInt64 = 3 << 40
 
     public init(state: TrainingState, run: RunDirectory, train: ImageSet, validation: ImageSet?) throws {
         let c = state.config
@@ -116,14 +112,14 @@ public final class Trainer {
             let step = state.progress.step
             let b = settings.batchSize
             let indices = Array(permutation[(state.progress.batchInEpoch * b)..<((state.progress.batchInEpoch + 1) * b)])
-            var rng = RandomGenerator(seed: settings.seed, stream: UInt64(step))
+            var rng = RandomGenerator(seed: settings.seed, stream: RandomStreams.step(step))
             let flips = state.config.data.flip ? (0..<b).map { _ in rng.nextFloat() < 0.5 } : nil
             let x0 = Tensor(shape: [b, train.channels, train.height, train.width], values: train.gather(indices: indices, flips: flips))
             let labels = classLabels(for: indices, using: &rng)
             let draw = objective.draw(batch: b, shape: x0.shape, using: &rng)
 
             // 2. Loss, gradients, clipping, AdamW, EMA.
-            var context = ForwardContext(training: true, generator: RandomGenerator(seed: settings.seed, stream: Self.dropoutStream + UInt64(step)))
+            var context = ForwardContext(training: true, generator: RandomGenerator(seed: settings.seed, stream: RandomStreams.dropout(step: step)))
             let (loss, perImage) = objective.evaluate(x0: x0, draw: draw) { x, t in
                 state.model(x, timesteps: t, classLabels: labels, context: &context)
             }
@@ -190,7 +186,7 @@ public final class Trainer {
 
     /// A fixed shuffle of the training set for `epoch`.
     private func epochPermutation(_ epoch: Int) -> [Int] {
-        var g = RandomGenerator(seed: settings.seed, stream: Self.epochStream + UInt64(epoch))
+        var g = RandomGenerator(seed: settings.seed, stream: RandomStreams.epoch(epoch))
         return Array(0..<train.count).shuffled(using: &g)
     }
 
@@ -210,7 +206,7 @@ public final class Trainer {
         var context = ForwardContext.inference
         for start in stride(from: 0, to: n, by: b) {
             let idx = Array(start..<min(n, start + b))
-            var rng = RandomGenerator(seed: settings.seed, stream: Self.validationStream + UInt64(start))
+            var rng = RandomGenerator(seed: settings.seed, stream: RandomStreams.validation(start: start))
             let x0 = Tensor(shape: [idx.count, validation.channels, validation.height, validation.width], values: validation.gather(indices: idx))
             let labels = state.config.model.classes.map { _ in validation.gatherLabels(indices: idx) }
             let draw = objective.draw(batch: idx.count, shape: x0.shape, using: &rng)

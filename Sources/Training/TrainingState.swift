@@ -13,14 +13,14 @@ public final class TrainingState {
     public let tables: NoiseTables
     public var progress = TrainingProgress()
 
-    /// A freshly initialized model (weights from `config.training.seed`).
+    /// A freshly initialized model (weights from `config.training.seed`, on the initialization stream).
     public init(config: TrainConfig) throws {
         self.config = config
         let unetConfig = config.model.unetConfig
         let problems = unetConfig.validationErrors()
         if !problems.isEmpty { throw ConfigError.invalid("model: " + problems.joined(separator: "; ")) }
         tables = try config.diffusion.noiseTables()
-        model = UNet(unetConfig, seed: config.training.seed)
+        model = UNet(unetConfig, using: RandomGenerator(seed: config.training.seed, stream: RandomStreams.initialization))
         parameters = ParameterSet(model)
         optimizer = AdamW(parameters, settings: .init(weightDecay: config.training.weightDecay, kind: config.training.optimizer))
         ema = EMA(of: parameters, decay: config.training.emaDecay)

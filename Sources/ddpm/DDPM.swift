@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import TensorCore
 
 @main
@@ -7,8 +8,11 @@ struct DDPM: ParsableCommand {
         abstract: "Train and sample denoising diffusion models on the CPU.",
         subcommands: [Train.self, Sample.self, Schedule.self, Info.self, Export.self, Bench.self])
 
+    /// Runs the command with `DDPM_THREADS` workers when that is set to a positive integer (the
+    /// library never reads the environment; it takes the count from here).
     static func main() {
         BLASCore.reexecutingForWidestKernels()   // OpenBLAS's AVX-512 kernels on CPUs it predates
-        main(nil)
+        let threads = ProcessInfo.processInfo.environment["DDPM_THREADS"].flatMap(Int.init).flatMap { $0 >= 1 ? $0 : nil }
+        Parallel.withWorkers(threads ?? Parallel.defaultWorkers) { Self.main(nil) }
     }
 }

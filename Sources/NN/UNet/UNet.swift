@@ -20,11 +20,18 @@ public final class UNet: Layer {
     let convNormOut: GroupNorm
     let convOut: Conv2d
 
-    public init(_ config: UNetConfig, seed: UInt64 = 0) {
+    /// A UNet with PyTorch's default initialization drawn from `RandomGenerator(seed: seed)`.
+    public convenience init(_ config: UNetConfig, seed: UInt64 = 0) {
+        self.init(config, using: RandomGenerator(seed: seed))
+    }
+
+    /// A UNet whose initial weights are drawn from `generator` (training gives it a stream of its
+    /// own, apart from the streams of the training steps).
+    public init(_ config: UNetConfig, using generator: RandomGenerator) {
         let problems = config.validationErrors()
         shapeCheck(problems.isEmpty, "UNet: invalid configuration: " + problems.joined(separator: "; "))
         self.config = config
-        var g = RandomGenerator(seed: seed)
+        var g = generator
         let ch = config.blockOutChannels, levels = ch.count
         let embDim = ch[0] * 4
         let (groups, eps, dropout) = (config.normNumGroups, config.normEps, config.dropout)

@@ -20,7 +20,12 @@ extension Kernels {
     }
 
     /// The same product split over the workers: by rows of C when there are enough, else by
-    /// columns. Each worker computes a disjoint block of C, so the result equals the serial one.
+    /// columns; each worker computes a disjoint block of C. Parts are whole blocks of 96 rows or
+    /// columns (a multiple of every OpenBLAS sgemm unroll), because OpenBLAS picks its edge kernels
+    /// by the shape of the problem and they round differently. With that, the row split equals the
+    /// serial GEMM bit for bit; the column split agrees to rounding only (OpenBLAS blocks the other
+    /// dimension by the problem's width), so an m < n product depends on the worker count, as
+    /// `Kernels.sumAll` does. Both are tested at 1 and 3 workers.
     static func gemmParallel(transA: Bool = false, transB: Bool = false, m: Int, n: Int, k: Int, alpha: Float = 1,
                              a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
                              beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int) {
@@ -33,18 +38,18 @@ extension Kernels {
         }
         let A = SharedPointer(UnsafeMutablePointer(mutating: a)), B = SharedPointer(UnsafeMutablePointer(mutating: b))
         let C = SharedPointer(c)
-        if m >= n {
-            Parallel.forEachPart(count: m, parts: parts) { _, rows in
+        let block = 96, splitRows = m >= n, total = splitRows ? m : n
+        Parallel.forEachPart(count: (total + block - 1) / block, parts: parts) { _, blocks in
+            let r = (blocks.lowerBound * block)..<Swift.min(total, blocks.upperBound * block)
+            if splitRows {
                 // Rows r of op(A) start at A + r·lda, or at column r (A + r) when A is transposed.
-                let aStart = transA ? A.p + rows.lowerBound : A.p + rows.lowerBound * lda
-                gemm(transA: transA, transB: transB, m: rows.count, n: n, k: k, alpha: alpha, a: aStart, lda: lda,
-                     b: B.p, ldb: ldb, beta: beta, c: C.p + rows.lowerBound * ldc, ldc: ldc)
-            }
-        } else {
-            Parallel.forEachPart(count: n, parts: parts) { _, cols in
-                let bStart = transB ? B.p + cols.lowerBound * ldb : B.p + cols.lowerBound
-                gemm(transA: transA, transB: transB, m: m, n: cols.count, k: k, alpha: alpha, a: A.p, lda: lda,
-                     b: bStart, ldb: ldb, beta: beta, c: C.p + cols.lowerBound, ldc: ldc)
+                let aStart = transA ? A.p + r.lowerBound : A.p + r.lowerBound * lda
+                gemm(transA: transA, transB: transB, m: r.count, n: n, k: k, alpha: alpha, a: aStart, lda: lda,
+                     b: B.p, ldb: ldb, beta: beta, c: C.p + r.lowerBound * ldc, ldc: ldc)
+            } else {
+                let bStart = transB ? B.p + r.lowerBound * ldb : B.p + r.lowerBound
+                gemm(transA: transA, transB: transB, m: m, n: r.count, k: k, alpha: alpha, a: A.p, lda: lda,
+                     b: bStart, ldb: ldb, beta: beta, c: C.p + r.lowerBound, ldc: ldc)
             }
         }
     }

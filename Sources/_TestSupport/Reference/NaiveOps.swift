@@ -65,4 +65,19 @@ public enum Naive {
         } } }
         return y
     }
+
+    /// C[m×n] = op(A)·op(B) in Double, row-major; A is k×m when `transA`, B is n×k when `transB`.
+    public static func matmul(_ a: [Float], _ b: [Float], m: Int, n: Int, k: Int, transA: Bool, transB: Bool) -> [Double] {
+        var c = [Double](repeating: 0, count: m * n)
+        for i in 0..<m {
+            for j in 0..<n {
+                var s = 0.0
+                for p in 0..<k {
+                    s += Double(transA ? a[p * m + i] : a[i * k + p]) * Double(transB ? b[j * k + p] : b[p * n + j])
+                }
+                c[i * n + j] = s
+            }
+        }
+        return c
+    }
 }

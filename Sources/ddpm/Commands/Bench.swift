@@ -69,7 +69,10 @@ extension DDPM {
         }
 
         func run() throws {
-            if let threads { Parallel.workers = threads }
+            try Parallel.withWorkers(threads ?? Parallel.workers) { try measureAll() }
+        }
+
+        private func measureAll() throws {
             let fma = KernelBenchmarks.fmaPeak(repeats: max(3, min(repeats, 5)))
             let peakGFLOPS = peak ?? fma.gflops(fma.min)
             if json {
