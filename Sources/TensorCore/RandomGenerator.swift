@@ -71,7 +71,7 @@ public struct RandomGenerator: RandomNumberGenerator, Codable, Equatable, Sendab
 
     /// Fills `buffer` with standard normal samples (Box–Muller in Double; pairs, so an odd count
     /// discards one value and the stream position depends only on the count).
-    public mutating func fillNormal(_ buffer: UnsafeMutableBufferPointer<Float>) {
+    mutating func fillNormal(_ buffer: UnsafeMutableBufferPointer<Float>) {
         guard let base = buffer.baseAddress else { return }
         Kernels.fillNormal(base, count: buffer.count, using: &self)
     }

@@ -134,19 +134,9 @@ extension Tensor {
         }
     }
 
-    /// Read-only access to the elements (for I/O outside the tensor core).
-    public func withUnsafeBufferPointer<R>(_ body: (UnsafeBufferPointer<Float>) throws -> R) rethrows -> R {
-        try body(UnsafeBufferPointer(start: pointer, count: count))
-    }
-
-    /// In-place access to the elements (optimizers, loaders). Not recorded by autograd.
-    public func withUnsafeMutableBufferPointer<R>(_ body: (UnsafeMutableBufferPointer<Float>) throws -> R) rethrows -> R {
-        try body(UnsafeMutableBufferPointer(start: pointer, count: count))
-    }
-
     /// Overwrites this tensor's elements with `other`'s (same element count). Not recorded by autograd.
     ///
-    /// Like every in-place write here (`fill`, `subscript(flat:)`, `withUnsafeMutableBufferPointer`),
+    /// Like every in-place write here (`fill`, `subscript(flat:)`, `copy(from:at:)`, `swapContents`),
     /// it also changes every view sharing this memory, including tensors a backward closure saved:
     /// there is no version counter, so write only to leaves outside a recorded graph.
     public func copy(from other: Tensor) {
