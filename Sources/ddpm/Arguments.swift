@@ -11,5 +11,6 @@ extension DatasetKind: ExpressibleByArgument {}
 extension SamplerKind: ExpressibleByArgument {}
 extension VarianceKind: ExpressibleByArgument {}
 extension TimestepSpacing: ExpressibleByArgument {}
+extension MaskKind: ExpressibleByArgument {}
 extension LRSchedule: ExpressibleByArgument {}
 extension OptimizerKind: ExpressibleByArgument {}
