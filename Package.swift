@@ -13,7 +13,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "ddpm", targets: ["ddpm"]),
-        .library(name: "DDPMKit", targets: ["TensorCore", "NN", "Diffusion", "DataIO", "Training", "Inception"]),
+        .library(name: "DDPMKit", targets: ["TensorCore", "NN", "Diffusion", "DataIO", "Training", "Inception", "Metrics"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -29,6 +29,8 @@ let package = Package(
         .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
         // Per-ISA C kernels (AVX2, AVX-512) chosen by a CPU check at run time, so one binary stays portable.
         .target(name: "CKernels"),
+        // LAPACK's dsyevd_ and BLAS's dgemm_/dsyrk_ as libopenblas exports them (Fortran ABI; no LAPACKE needed).
+        .systemLibrary(name: "CLAPACK"),
 
         // MARK: - Public API (dependency arrows: TensorCore <- NN <- Diffusion <- Training <- ddpm)
         .target(name: "TensorCore", dependencies: ["CBLAS", "CKernels"], swiftSettings: fast),
@@ -41,6 +43,8 @@ let package = Package(
                 swiftSettings: fast),
         // The FID Inception-v3 (pytorch-fid's network) for `ddpm evaluate`: beside the chain, like DataIO.
         .target(name: "Inception", dependencies: ["TensorCore", "DataIO"], swiftSettings: fast),
+        // Evaluation metrics (FID with a feature network, KID, IS, precision/recall) beside the chain.
+        .target(name: "Metrics", dependencies: ["TensorCore", "NN", "DataIO", "CLAPACK"], swiftSettings: fast),
         .target(name: "Benchmarks", dependencies: ["TensorCore", "NN", "Diffusion", "Training"], swiftSettings: fast),
         .executableTarget(
             name: "ddpm",
@@ -61,6 +65,8 @@ let package = Package(
         // Runs the built `ddpm` binary (argument-parser's AssertExecuteCommand style).
         .testTarget(name: "CLITests", dependencies: ["ddpm", "DataIO", "_TestSupport"], swiftSettings: fast),
         .testTarget(name: "InceptionTests", dependencies: ["Inception", "TensorCore", "DataIO", "_TestSupport"],
+                    resources: [.copy("Fixtures")], swiftSettings: fast),
+        .testTarget(name: "MetricsTests", dependencies: ["Metrics", "TensorCore", "NN", "DataIO", "_TestSupport"],
                     resources: [.copy("Fixtures")], swiftSettings: fast),
         .testTarget(name: "DataIOTests", dependencies: ["DataIO", "_TestSupport"], resources: [.copy("Fixtures")], swiftSettings: fast),
     ],

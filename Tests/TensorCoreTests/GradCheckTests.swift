@@ -130,6 +130,11 @@ import _TestSupport
         #expect(r.passed, "\(r)")
     }
 
+    @Test func crossEntropyMatchesFiniteDifferences() {
+        let r = GradCheck.run("crossEntropy", inputs: [randn([5, 7], seed: 41, scale: 2)]) { $0[0].crossEntropy(labels: [3, 0, 6, 3, 1]) }
+        #expect(r.passed, "\(r)")
+    }
+
     @Test func reductionsMatchFiniteDifferences() {
         let x = randn([3, 4, 5], seed: 24)
         for (name, f) in [("sum", { (t: Tensor) in t.sum() }), ("mean", { $0.mean() }),
