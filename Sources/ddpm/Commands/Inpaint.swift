@@ -136,7 +136,7 @@ extension DDPM {
                     ("checkpoint-step", source.step.map(String.init) ?? "-"),
                     ("schedule", source.config.diffusion.schedule.rawValue), ("timesteps", String(source.config.diffusion.timesteps)),
                     ("beta-min", String(source.config.diffusion.betaMin)), ("beta-max", String(source.config.diffusion.betaMax)),
-                    ("weights", source.weightsKind), ("mask", mask)]
+                    ("weights", source.weightsKind.rawValue), ("mask", mask)]
         }
     }
 }
