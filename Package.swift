@@ -13,7 +13,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "ddpm", targets: ["ddpm"]),
-        .library(name: "DDPMKit", targets: ["TensorCore", "NN", "Diffusion", "DataIO", "Training", "Inception", "Metrics"]),
+        .library(name: "DDPMKit", targets: ["TensorCore", "NN", "Diffusion", "DataIO", "Figures", "Training", "Inception", "Metrics"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -38,7 +38,9 @@ let package = Package(
         .target(name: "Diffusion", dependencies: ["TensorCore"], swiftSettings: fast),
         // DataIO uses TensorCore only for its one check helper (`shapeCheck`).
         .target(name: "DataIO", dependencies: ["TensorCore", "CPNG", "CZlib"], swiftSettings: fast),
-        .target(name: "Training", dependencies: ["TensorCore", "NN", "Diffusion", "DataIO",
+        // Plots (loss curves, schedule figures) drawn into DataIO's PNGImage: DataIO <- Figures <- Training.
+        .target(name: "Figures", dependencies: ["TensorCore", "DataIO"], swiftSettings: fast),
+        .target(name: "Training", dependencies: ["TensorCore", "NN", "Diffusion", "DataIO", "Figures",
                                                  .product(name: "Yams", package: "Yams")],
                 swiftSettings: fast),
         // The FID Inception-v3 (pytorch-fid's network) for `ddpm evaluate`: beside the chain, like DataIO.
@@ -48,7 +50,7 @@ let package = Package(
         .target(name: "Benchmarks", dependencies: ["TensorCore", "NN", "Diffusion", "Training"], swiftSettings: fast),
         .executableTarget(
             name: "ddpm",
-            dependencies: ["TensorCore", "NN", "Diffusion", "DataIO", "Training", "Benchmarks",
+            dependencies: ["TensorCore", "NN", "Diffusion", "DataIO", "Figures", "Training", "Benchmarks",
                            .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: fast),
 
@@ -69,6 +71,7 @@ let package = Package(
         .testTarget(name: "MetricsTests", dependencies: ["Metrics", "TensorCore", "NN", "DataIO", "_TestSupport"],
                     resources: [.copy("Fixtures")], swiftSettings: fast),
         .testTarget(name: "DataIOTests", dependencies: ["DataIO", "_TestSupport"], resources: [.copy("Fixtures")], swiftSettings: fast),
+        .testTarget(name: "FiguresTests", dependencies: ["Figures", "DataIO", "_TestSupport"], swiftSettings: fast),
     ],
     // Swift 5 mode: kernels share raw pointers across Dispatch workers by design; Swift 6's
     // Sendable checking would need a wrapper at every capture without catching a real race.

@@ -1,5 +1,6 @@
 import DataIO
 import Diffusion
+import Figures
 import Foundation
 import NN
 import TensorCore

@@ -16,6 +16,8 @@ public final class TrainingState {
     /// A freshly initialized model (weights from `config.training.seed`, on the initialization stream).
     public init(config: TrainConfig) throws {
         self.config = config
+        // Only the model must be valid here (tests train with, e.g., a zero learning rate);
+        // `TrainConfig.validate()` is the full check a user's config goes through.
         let unetConfig = config.model.unetConfig
         let problems = unetConfig.validationErrors()
         if !problems.isEmpty { throw ConfigError.invalid("model: " + problems.joined(separator: "; ")) }

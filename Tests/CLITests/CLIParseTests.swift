@@ -1,5 +1,6 @@
 // Parse-level tests: argument-parser's `parse` on the command types, no process, no files.
 import Testing
+import Training
 @testable import ddpm
 
 @Suite struct CLIParseTests {
@@ -28,7 +29,25 @@ import Testing
 
     @Test func resumeAcceptsNewBounds() throws {
         let t = try DDPM.Train.parse(["--resume", "r", "--steps", "9", "--early-stopping", "2", "--checkpoint-every", "3"])
-        #expect(t.resume == "r" && t.options.changesOnlyBounds)
+        #expect(t.resume == "r" && t.options.settings.givenFlags.isEmpty)
+    }
+
+    /// The --resume rule comes from the option types: a run setting (here --seed, --dropout) is
+    /// refused by name; a bound is accepted and is all that changes in the checkpoint's config.
+    @Test func resumeRefusesARunSettingAndAppliesOnlyBounds() throws {
+        for flag in [["--seed", "3"], ["--dropout", "0.2"], ["--optimizer", "adam"]] {
+            let error = #expect(throws: (any Error).self) { try DDPM.Train.parse(["--resume", "r"] + flag) }
+            #expect(DDPM.Train.message(for: error!).contains("\(flag[0]) cannot be given with it"), "\(String(describing: error))")
+        }
+        let t = try DDPM.Train.parse(["--resume", "r", "--steps", "9", "--sample-every", "0"])
+        var checkpointConfig = TrainConfig()
+        checkpointConfig.training.seed = 7
+        checkpointConfig.model.dropout = 0.3
+        let resumed = try t.options.resuming(checkpointConfig)
+        var expected = checkpointConfig
+        expected.training.steps = 9
+        expected.training.sampleEvery = 0
+        #expect(resumed == expected)
     }
 
     @Test func flagsOverrideTheDefaults() throws {
@@ -43,7 +62,7 @@ import Testing
         #expect(c.training.steps == 6 && c.training.batchSize == 4 && c.training.seed == 3)
         // Untouched keys keep their defaults.
         #expect(c.model.groups == 8 && c.training.learningRate == 2e-4)
-        #expect(!t.options.changesOnlyBounds)
+        #expect(t.options.settings.givenFlags.count == 12, "\(t.options.settings.givenFlags)")
     }
 
     @Test func cifarImpliesItsImageShapeUnlessGiven() throws {
@@ -55,14 +74,14 @@ import Testing
 
     @Test(arguments: ["", "1,x", "0,1", "-1", "2.5"])
     func badIntegerListsNameTheFlag(text: String) throws {
-        let error = #expect(throws: CLIError.self) { try TrainOptions.integers(text, flag: "--channel-multipliers") }
+        let error = #expect(throws: CLIError.self) { try RunSettingsOptions.integers(text, flag: "--channel-multipliers") }
         #expect(error?.description.hasPrefix("--channel-multipliers \(text): expected positive integers") == true)
     }
 
     @Test func crossFieldChecksNameTheFlag() throws {
         var c = try DDPM.Train.parse([]).options.resolved()
         c.diffusion.timesteps = 1
-        let error = #expect(throws: CLIError.self) { try TrainOptions.validate(c) }
+        let error = #expect(throws: ConfigError.self) { try c.validate() }
         #expect(error?.description.hasPrefix("--timesteps must be at least 2") == true)
     }
 

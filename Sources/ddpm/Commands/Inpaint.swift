@@ -1,6 +1,7 @@
 import ArgumentParser
 import DataIO
 import Diffusion
+import Figures
 import Foundation
 import TensorCore
 import Training

@@ -26,8 +26,8 @@ extension DDPM {
             if resume != nil && (runDir != nil || force) {
                 throw ValidationError("--resume continues a run in place; it cannot be combined with --run-dir or --force.")
             }
-            if resume != nil && !options.changesOnlyBounds {
-                throw ValidationError("--resume takes the model, data and optimizer settings from the checkpoint; only --steps, --epochs, --minutes, --validate-every, --validation-images, --early-stopping, --checkpoint-every, --keep-checkpoints and --sample-every may be given with it.")
+            if resume != nil, let flag = options.settings.givenFlags.first {
+                throw ValidationError("--resume takes the model, data and optimizer settings from the checkpoint, so \(flag) cannot be given with it; only --steps, --epochs, --minutes, --validate-every, --validation-images, --early-stopping, --checkpoint-every, --keep-checkpoints and --sample-every may.")
             }
         }
 
@@ -59,12 +59,10 @@ extension DDPM {
                 let run = RunDirectory(path: resume)
                 guard let latest = try run.latestCheckpoint() else { throw RunDirectoryError.noCheckpoint(resume) }
                 var checkpoint = try Checkpoint.read(from: latest)
-                try options.apply(to: &checkpoint.config)
-                try TrainOptions.validate(checkpoint.config)
+                checkpoint.config = try options.resuming(checkpoint.config)
                 return (try TrainingState(resuming: checkpoint, path: latest), run)
             }
             let config = try options.resolved()
-            try TrainOptions.validate(config)
             let stamp = ISO8601DateFormatter.string(from: Date(), timeZone: .current, formatOptions: [.withYear, .withMonth, .withDay, .withTime])
             let run = RunDirectory(path: runDir ?? "runs/\(config.data.dataset.rawValue)-\(config.diffusion.schedule.rawValue)-\(stamp)")
             try run.checkAvailableForNewRun(force: force)  // created once the data has loaded

@@ -2,8 +2,9 @@
 // tick placement and labels, and the bitmap font.
 import Foundation
 import Testing
-
-@testable import DataIO
+import DataIO
+@testable import Figures
+import _TestSupport
 
 @Suite struct LinePlotTests {
     let rising = LinePlot.Series(name: "rising", y: (0..<50).map { Double($0) })
@@ -56,10 +57,9 @@ import Testing
         }
         #expect(colors.isSuperset(of: [plot.color(ofSeries: 0), plot.color(ofSeries: 1), .black]))
 
-        let dir = try PNGTestSupport.scratchDirectory()
-        defer { PNGTestSupport.remove(dir) }
-        try image.write(to: dir + "/plot.png", overwrite: false)
-        #expect(try PNGImage.read(from: dir + "/plot.png") == image)
+        let dir = try ScratchDirectory()
+        try image.write(to: dir.file("plot.png"), overwrite: false)
+        #expect(try PNGImage.read(from: dir.file("plot.png")) == image)
     }
 
     @Test func tickLabelsAreDrawnLeftOfTheYAxis() {

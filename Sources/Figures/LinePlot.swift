@@ -1,8 +1,9 @@
 // A small line-plot rasterizer for ddpm's figures (the β_t / ᾱ_t schedule, the training loss):
 // named series, axes with tick labels, a legend, optional log-scale y, drawn into an RGB PNGImage.
 // Deliberately plain: one panel, no anti-aliasing, no markers.
-import TensorCore
+import DataIO
 import Foundation
+import TensorCore
 
 /// Named series of (x, y) points drawn as lines on shared axes.
 ///

@@ -1,6 +1,8 @@
 // The drawing primitives LinePlot needs on an RGB byte buffer: filled rectangles, thick lines
 // (Bresenham, no anti-aliasing so series colors stay exact) and BitmapFont text.
 
+import DataIO
+
 /// An 8-bit RGB color.
 public struct PlotColor: Equatable, Hashable, Sendable {
     public var r: UInt8

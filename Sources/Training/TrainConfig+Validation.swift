@@ -1,0 +1,30 @@
+// The cross-field checks of a training config: what the Codable decoding cannot catch (ranges,
+// and the UNet's own consistency). `ddpm train` runs them on every config it resolves or resumes;
+// library users call them the same way.
+
+extension TrainConfig {
+    /// Throws `ConfigError.invalid` with one sentence naming the flag (= the YAML key) and what it
+    /// needs, for the first setting that cannot run.
+    public func validate() throws {
+        let t = training
+        func require(_ ok: Bool, _ message: @autoclosure () -> String) throws {
+            if !ok { throw ConfigError.invalid(message()) }
+        }
+        try require(t.batchSize >= 1, "--batch-size must be at least 1 (got \(t.batchSize)).")
+        if let s = t.steps { try require(s >= 1, "--steps must be at least 1 (got \(s)).") }
+        if let e = t.epochs { try require(e >= 1, "--epochs must be at least 1 (got \(e)).") }
+        if let m = t.minutes { try require(m > 0, "--minutes must be positive (got \(m)).") }
+        try require(t.learningRate > 0, "--learning-rate must be positive (got \(t.learningRate)).")
+        try require(diffusion.timesteps >= 2, "--timesteps must be at least 2 (got \(diffusion.timesteps)).")
+        if let l = data.limit { try require(l >= 1, "--limit must be at least 1 (got \(l)).") }
+        try require(t.validationImages >= 1, "--validation-images must be at least 1 (got \(t.validationImages)).")
+        try require(t.validateEvery >= 0, "--validate-every must be >= 0, 0 meaning every epoch (got \(t.validateEvery)).")
+        try require(t.checkpointEvery >= 0, "--checkpoint-every must be >= 0 (got \(t.checkpointEvery)).")
+        try require(t.sampleEvery >= 0, "--sample-every must be >= 0 (got \(t.sampleEvery)).")
+        try require(t.keepCheckpoints >= 1, "--keep-checkpoints must be at least 1 (got \(t.keepCheckpoints)).")
+        if let p = t.earlyStopping { try require(p >= 1, "--early-stopping must be at least 1 validation (got \(p)).") }
+        if let k = model.classes { try require(k >= 1, "--classes must be at least 1 (got \(k)).") }
+        let problems = model.unetConfig.validationErrors()
+        try require(problems.isEmpty, "model: " + problems.joined(separator: "; "))
+    }
+}

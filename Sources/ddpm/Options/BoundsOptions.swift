@@ -1,0 +1,31 @@
+import ArgumentParser
+import Training
+
+/// How long a run goes and how often it validates, checkpoints and previews: the only flags
+/// `--resume` accepts (changing them does not change any step's arithmetic).
+struct BoundsOptions: ParsableArguments {
+    @Option(help: "Stop after this many epochs.") var epochs: Int?
+    @Option(help: "Stop after this many steps.") var steps: Int?
+    @Option(help: "Stop after this many minutes.") var minutes: Double?
+    @Option(help: "Validation every N steps (0 = every epoch).") var validateEvery: Int?
+    @Option(help: "Images per validation.") var validationImages: Int?
+    @Option(help: ArgumentHelp("Stop after this many validations without improvement.", valueName: "patience")) var earlyStopping: Int?
+    @Option(help: "Checkpoint every N steps.") var checkpointEvery: Int?
+    @Option(help: "Keep the latest K step checkpoints.") var keepCheckpoints: Int?
+    @Option(help: "Preview grid every N steps (0 = never).") var sampleEvery: Int?
+
+    /// The given bounds, each as its change to the config.
+    var patches: [ConfigPatch] {
+        [
+            epochs.patch("--epochs") { $0.training.epochs = $1 },
+            steps.patch("--steps") { $0.training.steps = $1 },
+            minutes.patch("--minutes") { $0.training.minutes = $1 },
+            validateEvery.patch("--validate-every") { $0.training.validateEvery = $1 },
+            validationImages.patch("--validation-images") { $0.training.validationImages = $1 },
+            earlyStopping.patch("--early-stopping") { $0.training.earlyStopping = $1 },
+            checkpointEvery.patch("--checkpoint-every") { $0.training.checkpointEvery = $1 },
+            keepCheckpoints.patch("--keep-checkpoints") { $0.training.keepCheckpoints = $1 },
+            sampleEvery.patch("--sample-every") { $0.training.sampleEvery = $1 },
+        ].compactMap { $0 }
+    }
+}

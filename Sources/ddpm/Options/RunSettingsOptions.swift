@@ -1,0 +1,107 @@
+import ArgumentParser
+import DataIO
+import Diffusion
+import Foundation
+import NN
+import TensorCore
+import Training
+
+/// The flags that define a run: data, diffusion, model, optimization and seed. A resumed run
+/// takes all of them from its checkpoint (exact resume needs them unchanged), so `--resume`
+/// refuses every one that is given. Names match the YAML keys (`--beta-min` ↔ `diffusion.betaMin`).
+struct RunSettingsOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("YAML config (see configs/); flags override it.", valueName: "file"))
+    var config: String?
+
+    // Data
+    @Option(help: "Training data.") var dataset: DatasetKind?
+    @Option(help: ArgumentHelp("Folder holding the dataset's files (default: the dataset's standard place).", valueName: "dir"))
+    var dataDir: String?
+    @Option(help: "Use only the first N training images.") var limit: Int?
+    @Flag(inversion: .prefixedNo, help: "Random horizontal flips.") var flip: Bool?
+
+    // Diffusion
+    @Option(help: "Beta schedule.") var schedule: BetaSchedule?
+    @Option(help: "Diffusion steps T.") var timesteps: Int?
+    @Option(help: "First beta (beta_min).") var betaMin: Double?
+    @Option(help: "Last beta (beta_max).") var betaMax: Double?
+    @Option(help: "The logarithmic schedule's constant c.") var logScale: Double?
+    @Option(help: "Loss on the predicted noise.") var loss: LossKind?
+
+    // Model
+    @Option(help: "Image side in pixels (folder datasets are resized to it).") var imageSize: Int?
+    @Option(help: "UNet base channels.") var baseChannels: Int?
+    @Option(help: ArgumentHelp("Channel multiplier per level, comma-separated.", valueName: "1,2,2")) var channelMultipliers: String?
+    @Option(help: "Residual blocks per level.") var resBlocks: Int?
+    @Option(help: ArgumentHelp("Feature-map sizes with self-attention, comma-separated; 'none' for no attention.", valueName: "7"))
+    var attentionResolutions: String?
+    @Option(help: "Dropout in residual blocks.") var dropout: Float?
+    @Option(help: "Number of classes for a class-conditional model.") var classes: Int?
+
+    // Optimization
+    @Option(help: "Images per step.") var batchSize: Int?
+    @Option(help: "Peak learning rate.") var learningRate: Float?
+    @Option(help: "Learning-rate schedule.") var lrSchedule: LRSchedule?
+    @Option(help: "Length of the cosine/one-cycle schedule (default: the --steps/--epochs bound).") var scheduleSteps: Int?
+    @Option(help: "Linear warm-up steps.") var warmupSteps: Int?
+    @Option(help: "Weight decay (decoupled for adamw, L2 for adam).") var weightDecay: Float?
+    @Option(help: "Optimizer.") var optimizer: OptimizerKind?
+    @Option(help: "Global gradient-norm clip (0 = off).") var gradClip: Float?
+    @Option(help: "EMA decay.") var emaDecay: Float?
+    @Option(help: "Random seed (weights, data order, noise).") var seed: UInt64?
+
+    /// The config of --config, or the defaults.
+    func baseConfig() throws -> TrainConfig {
+        guard let config else { return TrainConfig() }
+        do { return try TrainConfig.load(path: config) } catch { throw CLIError("--config \(error)") }
+    }
+
+    /// The flags that were given (what `--resume` refuses).
+    var givenFlags: [String] { (config == nil ? [] : ["--config"]) + patches.map(\.flag) }
+
+    /// The given flags, each as its change to the config.
+    var patches: [ConfigPatch] {
+        [
+            dataset.patch("--dataset") { [imageSize] c, d in
+                c.data.dataset = d
+                if d == .cifar10 && imageSize == nil { c.model.imageSize = 32; c.model.channels = 3 }
+            },
+            dataDir.patch("--data-dir") { $0.data.dataDir = $1 },
+            limit.patch("--limit") { $0.data.limit = $1 },
+            flip.patch("--flip") { $0.data.flip = $1 },
+            schedule.patch("--schedule") { $0.diffusion.schedule = $1 },
+            timesteps.patch("--timesteps") { $0.diffusion.timesteps = $1 },
+            betaMin.patch("--beta-min") { $0.diffusion.betaMin = $1 },
+            betaMax.patch("--beta-max") { $0.diffusion.betaMax = $1 },
+            logScale.patch("--log-scale") { $0.diffusion.logScale = $1 },
+            loss.patch("--loss") { $0.diffusion.loss = $1 },
+            imageSize.patch("--image-size") { $0.model.imageSize = $1 },
+            baseChannels.patch("--base-channels") { $0.model.baseChannels = $1 },
+            channelMultipliers.patch("--channel-multipliers") { $0.model.channelMultipliers = try Self.integers($1, flag: "--channel-multipliers") },
+            resBlocks.patch("--res-blocks") { $0.model.resBlocks = $1 },
+            attentionResolutions.patch("--attention-resolutions") {
+                $0.model.attentionResolutions = $1 == "none" ? [] : try Self.integers($1, flag: "--attention-resolutions")
+            },
+            dropout.patch("--dropout") { $0.model.dropout = $1 },
+            classes.patch("--classes") { $0.model.classes = $1 },
+            batchSize.patch("--batch-size") { $0.training.batchSize = $1 },
+            learningRate.patch("--learning-rate") { $0.training.learningRate = $1 },
+            lrSchedule.patch("--lr-schedule") { $0.training.lrSchedule = $1 },
+            scheduleSteps.patch("--schedule-steps") { $0.training.scheduleSteps = $1 },
+            warmupSteps.patch("--warmup-steps") { $0.training.warmupSteps = $1 },
+            weightDecay.patch("--weight-decay") { $0.training.weightDecay = $1 },
+            optimizer.patch("--optimizer") { $0.training.optimizer = $1 },
+            gradClip.patch("--grad-clip") { $0.training.gradClip = $1 },
+            emaDecay.patch("--ema-decay") { $0.training.emaDecay = $1 },
+            seed.patch("--seed") { $0.training.seed = $1 },
+        ].compactMap { $0 }
+    }
+
+    static func integers(_ text: String, flag: String) throws -> [Int] {
+        let parts = text.split(separator: ",", omittingEmptySubsequences: false).map { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard !parts.isEmpty, parts.allSatisfy({ ($0 ?? 0) > 0 }) else {
+            throw CLIError("\(flag) \(text): expected positive integers separated by commas, e.g. 1,2,2")
+        }
+        return parts.map { $0! }
+    }
+}
