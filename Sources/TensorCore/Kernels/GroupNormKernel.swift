@@ -1,6 +1,12 @@
+import CKernels
+
 // GroupNorm over NCHW, optionally fused with the SiLU that follows it in every UNet block.
 // x: [N, C, L] (L = H·W), G groups of C/G channels: group (n, g) is one contiguous block of
 // (C/G)·L floats. mean, rstd: [N, G], saved by the forward for the backward.
+//
+// `groupNormForward`/`groupNormBackward` run the per-ISA C kernels (CKernels/groupnorm.c,
+// AVX-512 or AVX2 chosen at load time); the Swift `...Reference` kernels below compute the same
+// passes and are what the tests hold the C kernels to.
 
 /// Shape of a GroupNorm problem.
 struct GroupNormShape {
@@ -14,6 +20,19 @@ extension Kernels {
 
     /// y = x̂·γ + β (then y·σ(y) when `silu`), x̂ = (x − mean) · rstd per group.
     static func groupNormForward(_ s: GroupNormShape, eps: Float, silu: Bool,
+                                 x: UnsafePointer<Float>, gamma: UnsafePointer<Float>, beta: UnsafePointer<Float>,
+                                 y: UnsafeMutablePointer<Float>, mean: UnsafeMutablePointer<Float>, rstd: UnsafeMutablePointer<Float>) {
+        let X = SharedPointer(UnsafeMutablePointer(mutating: x)), Y = SharedPointer(y)
+        let Ga = SharedPointer(UnsafeMutablePointer(mutating: gamma)), Be = SharedPointer(UnsafeMutablePointer(mutating: beta))
+        let M = SharedPointer(mean), R = SharedPointer(rstd)
+        Parallel.forRange(s.N * s.G, grain: max(1, 65_536 / max(s.groupSize, 1))) { groups in
+            ddpm_groupnorm_forward(groups.lowerBound, groups.count, s.C, s.G, s.L, eps, silu ? 1 : 0,
+                                   X.p, Ga.p, Be.p, Y.p, M.p, R.p)
+        }
+    }
+
+    /// The Swift reference of `groupNormForward`.
+    static func groupNormForwardReference(_ s: GroupNormShape, eps: Float, silu: Bool,
                                  x: UnsafePointer<Float>, gamma: UnsafePointer<Float>, beta: UnsafePointer<Float>,
                                  y: UnsafeMutablePointer<Float>, mean: UnsafeMutablePointer<Float>, rstd: UnsafeMutablePointer<Float>) {
         let X = SharedPointer(UnsafeMutablePointer(mutating: x)), Y = SharedPointer(y)
@@ -55,6 +74,23 @@ extension Kernels {
     ///   dβ_c = Σ dh,  dγ_c = Σ dh·x̂,
     ///   dx = rstd · (dx̂ − mean(dx̂) − x̂ · mean(dx̂·x̂)),  dx̂ = dh·γ_c   (means over the group).
     static func groupNormBackward(_ s: GroupNormShape, silu: Bool,
+                                  x: UnsafePointer<Float>, gamma: UnsafePointer<Float>, beta: UnsafePointer<Float>,
+                                  mean: UnsafePointer<Float>, rstd: UnsafePointer<Float>, dy: UnsafePointer<Float>,
+                                  dx: UnsafeMutablePointer<Float>?, partialGamma: UnsafeMutablePointer<Float>,
+                                  partialBeta: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>) {
+        let X = SharedPointer(UnsafeMutablePointer(mutating: x)), DY = SharedPointer(UnsafeMutablePointer(mutating: dy))
+        let Ga = SharedPointer(UnsafeMutablePointer(mutating: gamma)), Be = SharedPointer(UnsafeMutablePointer(mutating: beta))
+        let M = SharedPointer(UnsafeMutablePointer(mutating: mean)), R = SharedPointer(UnsafeMutablePointer(mutating: rstd))
+        let DX = dx.map(SharedPointer.init), PG = SharedPointer(partialGamma), PB = SharedPointer(partialBeta)
+        let DH = SharedPointer(scratch)
+        Parallel.forEachPart(count: s.N * s.G, parts: backwardParts(s)) { part, groups in
+            ddpm_groupnorm_backward(groups.lowerBound, groups.count, s.C, s.G, s.L, silu ? 1 : 0, X.p, Ga.p, Be.p,
+                                    M.p, R.p, DY.p, DX?.p, PG.p, PB.p, DH.p + (silu ? part * s.groupSize : 0))
+        }
+    }
+
+    /// The Swift reference of `groupNormBackward`.
+    static func groupNormBackwardReference(_ s: GroupNormShape, silu: Bool,
                                   x: UnsafePointer<Float>, gamma: UnsafePointer<Float>, beta: UnsafePointer<Float>,
                                   mean: UnsafePointer<Float>, rstd: UnsafePointer<Float>, dy: UnsafePointer<Float>,
                                   dx: UnsafeMutablePointer<Float>?, partialGamma: UnsafeMutablePointer<Float>,
