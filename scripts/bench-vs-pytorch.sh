@@ -74,11 +74,13 @@ record() {
 round=int(sys.argv[4]), process_rss_bytes=int(sys.argv[6]) * 1024); print(json.dumps(r))' "$@" >>"$results"
 }
 
-# timed_rss OUT COMMAND...: runs COMMAND with stdout to OUT; prints its max RSS in kB.
+# timed_rss OUT COMMAND...: runs COMMAND with stdout to OUT; prints its max RSS in kB (and leaves
+# its CPU seconds, user + system, in OUT.cpu).
 timed_rss() {
   local out="$1"; shift
-  /usr/bin/time -f '%M' -o "$out.rss" "$@" >"$out" 2>"$out.err" || { echo "FAILED: $*" >&2; tail -5 "$out.err" >&2; return 1; }
-  tail -1 "$out.rss"
+  /usr/bin/time -f '%M %U %S' -o "$out.rss" "$@" >"$out" 2>"$out.err" || { echo "FAILED: $*" >&2; tail -5 "$out.err" >&2; return 1; }
+  tail -1 "$out.rss" | awk '{ print $2 + $3 }' >"$out.cpu"
+  tail -1 "$out.rss" | cut -d' ' -f1
 }
 
 data_args() {   # the training data of a config: Fashion-MNIST, or random PNGs for cifar (CIFAR-10 is not offline)
@@ -141,7 +143,7 @@ for r in $(seq 1 "$rounds"); do
           rss=$(timed_rss "$out.ddpm" "$ddpm" sample --checkpoint "$work/export-$c" --sampler ddim --steps 50 --n 64 \
                   --out "$work/grid-$c.png" --force)
           t1=$(date +%s.%N)
-          record ddpm "$c" ddim "$r" "{\"seconds\": [$(echo "$t1 - $t0" | bc)], \"images\": 64}" "$rss"
+          record ddpm "$c" ddim "$r" "{\"seconds\": [$(echo "$t1 - $t0" | bc)], \"cpu_seconds\": [$(cat "$out.ddpm.cpu")], \"images\": 64}" "$rss"
           rss=$(timed_rss "$out.torch" "$py" scripts/bench/torch_twin.py ddim --model-dir "$work/export-$c" \
                   --threads "$threads" --repeats 1 --n 64 --steps 50)
           record torch "$c" ddim "$r" "$(tail -1 "$out.torch")" "$rss"
@@ -150,7 +152,7 @@ for r in $(seq 1 "$rounds"); do
           # shellcheck disable=SC2046
           rss=$(timed_rss "$out.ddpm" "$ddpm" train --config "configs/$c.yaml" $(data_args "$c") --minutes "$minutes" \
                   --run-dir "$work/loop-$c-$r" --force --sample-every 0 --validate-every 1000000 --checkpoint-every 1000000)
-          record ddpm "$c" loop "$r" "$("$py" scripts/bench/table.py --loop-rate "$work/loop-$c-$r/metrics.jsonl")" "$rss"
+          record ddpm "$c" loop "$r" "$("$py" scripts/bench/table.py --loop-rate "$work/loop-$c-$r/metrics.jsonl" "$(cat "$out.ddpm.cpu")")" "$rss"
           # shellcheck disable=SC2046
           rss=$(timed_rss "$out.torch" "$py" scripts/bench/torch_twin.py loop --model-dir "$work/export-$c" \
                   --threads "$threads" --minutes "$minutes" --data-dir "$(data_dir "$c")" $(recipe "$c"))

@@ -2,15 +2,17 @@
 """The table of scripts/bench-vs-pytorch.sh, from its results.jsonl (standard library only).
 
   table.py RESULTS.jsonl                 prints the markdown table
-  table.py --loop-rate METRICS.jsonl     ddpm train's whole-loop figure as {"seconds": [s], "images": n}:
+  table.py --loop-rate METRICS.jsonl CPU ddpm train's whole-loop figure as {"seconds": [s], "images": n, ...}:
                                          the images and time of every log window after step 1 (the first
-                                         step warms up, and the PyTorch loop is timed the same way)
+                                         step warms up, and the PyTorch loop is timed the same way); CPU is
+                                         the process's CPU seconds (all of it, start-up included)
 
 Per workload and side, each round gives one time: the median of its timed runs. The table shows the
 median over rounds and the fastest single run, images/s and model GFLOP/s at the median, the share of
 this machine's fp32 peak (the FMA loop `ddpm bench` runs at the start of every train/forward round,
 median over those rounds), the ratio ddpm/PyTorch in images/s (median over rounds, with min-max), and
-the largest peak RSS of the side's processes.
+the largest peak RSS of the side's processes. The CPU-time ratio is the same ratio in process CPU
+seconds (all threads): on a loaded machine wall time stretches with the other work, CPU time much less.
 """
 import json
 import statistics
@@ -21,7 +23,7 @@ WORKLOADS = [("train", "train step ×64"), ("forward", "sampling forward ×64"),
              ("ddim", "DDIM 50 steps, 64 images (end to end)"), ("loop", "whole training loop")]
 
 
-def loop_rate(path, batch=64):
+def loop_rate(path, cpu, batch=64):
     records = [json.loads(line) for line in open(path) if line.strip()]
     steps = [r for r in records if "imagesPerSecond" in r]
     seconds, images, previous = 0.0, 0, None
@@ -31,7 +33,7 @@ def loop_rate(path, batch=64):
             images += n
             seconds += n / r["imagesPerSecond"]
         previous = r["step"]
-    print(json.dumps({"seconds": [seconds], "images": images}))
+    print(json.dumps({"seconds": [seconds], "cpu_seconds": [cpu], "images": images}))
 
 
 def table(path):
@@ -61,14 +63,14 @@ def table(path):
     configs = list(dict.fromkeys(r["config"] for r in rows if r["workload"] != "peak"))
     print(f"fp32 peak of this machine (FMA loop, median of {len(peaks)} samples): {peak:.0f} GFLOP/s\n")
     print("| config | workload | ddpm median / min | PyTorch median / min | ddpm images/s | PyTorch images/s "
-          "| ddpm GFLOP/s (% peak) | PyTorch GFLOP/s (% peak) | ratio median (min–max) | peak RSS ddpm / PyTorch |")
-    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+          "| ddpm GFLOP/s (% peak) | PyTorch GFLOP/s (% peak) | ratio median (min–max) | CPU-time ratio | peak RSS ddpm / PyTorch |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     for c in configs:
         for w, label in WORKLOADS:
             sides = runs.get((c, w))
             if not sides or "ddpm" not in sides or "torch" not in sides:
                 if any(r["config"] == c and r["workload"] == w for r in rows):
-                    print(f"| {c} | {label} | no figure: a run gave no timing (loop shorter than 26 steps?) |" + " |" * 7)
+                    print(f"| {c} | {label} | no figure: a run gave no timing (loop shorter than 26 steps?) |" + " |" * 8)
                 continue
             cells, rates = [], {}
             for side in ("ddpm", "torch"):
@@ -79,6 +81,10 @@ def table(path):
                 cells.append((med * images, fastest * images, 1 / med,
                               max(v["process_rss_bytes"] for v in sides[side].values())))
                 rates[side] = per_round
+            cpu = {side: {k: statistics.median(v["cpu_seconds"]) / v["images"] for k, v in sides[side].items()
+                          if v.get("cpu_seconds")} for side in ("ddpm", "torch")}
+            both = sorted(set(cpu["ddpm"]) & set(cpu["torch"]))
+            cpu_ratio = f"{statistics.median(cpu['torch'][k] / cpu['ddpm'][k] for k in both):.2f}×" if both else "–"
             common = sorted(set(rates["ddpm"]) & set(rates["torch"]))
             ratios = [rates["torch"][k] / rates["ddpm"][k] for k in common]
             images = next(iter(sides["ddpm"].values()))["images"]
@@ -93,7 +99,7 @@ def table(path):
             (dm, dmin, dr, drss), (tm, tmin, tr, trss) = cells
             print(f"| {c} | {label} | {fmt_s(dm)} / {fmt_s(dmin)} | {fmt_s(tm)} / {fmt_s(tmin)} | {dr:.1f} | {tr:.1f} "
                   f"| {gf(dm)} | {gf(tm)} | **{statistics.median(ratios):.2f}×** ({min(ratios):.2f}–{max(ratios):.2f}) "
-                  f"| {drss / 2**20:.0f} / {trss / 2**20:.0f} MiB |")
+                  f"| {cpu_ratio} | {drss / 2**20:.0f} / {trss / 2**20:.0f} MiB |")
 
 
 def fmt_s(seconds):
@@ -101,8 +107,8 @@ def fmt_s(seconds):
 
 
 if __name__ == "__main__":
-    if len(sys.argv) == 3 and sys.argv[1] == "--loop-rate":
-        loop_rate(sys.argv[2])
+    if len(sys.argv) == 4 and sys.argv[1] == "--loop-rate":
+        loop_rate(sys.argv[2], float(sys.argv[3]))
     elif len(sys.argv) == 2:
         table(sys.argv[1])
     else:

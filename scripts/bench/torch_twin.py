@@ -3,7 +3,9 @@
 
 Every workload builds diffusers' UNet2DModel from the config.json that `ddpm export` wrote, so
 both sides run the same architecture by construction, and prints one JSON line:
-  {"workload": ..., "seconds": [...], "images": <images per timed run>, "max_rss_bytes": ...}
+  {"workload": ..., "seconds": [...], "cpu_seconds": [...], "images": <images per timed run>, "max_rss_bytes": ...}
+(cpu_seconds: process CPU time of each run, all threads: on a loaded machine it stretches far
+less than wall time, so the table reports a CPU-time ratio next to the wall-time one)
 
   train    one training step at --batch: draw t and eps, eps-MSE, backward, clip, AdamW, EMA
   forward  one sampling forward pass at --batch (eval mode, no autograd)
@@ -71,12 +73,13 @@ class Recipe:
 def timed(body, repeats, warmup=1):
     for _ in range(warmup):
         body()
-    seconds = []
+    seconds, cpu = [], []
     for _ in range(repeats):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         body()
         seconds.append(time.perf_counter() - t0)
-    return seconds
+        cpu.append(time.process_time() - c0)
+    return seconds, cpu
 
 
 def load_model(model_dir, train):
@@ -152,7 +155,7 @@ def run_loop(a):
         window.append(recipe.step(x0).item())
         step += 1
         if step == 1:   # the first step warms up; time from here, as ddpm's log does
-            start = time.perf_counter()
+            start, cpu_start = time.perf_counter(), time.process_time()
             deadline = start + a.minutes * 60
             continue
         images += a.batch
@@ -161,7 +164,7 @@ def run_loop(a):
             window = []
         if time.perf_counter() >= deadline:
             break
-    return [(time.perf_counter() - start)], images
+    return ([time.perf_counter() - start], [time.process_time() - cpu_start]), images
 
 
 def main():
@@ -185,8 +188,8 @@ def main():
     torch.set_num_threads(a.threads)
     torch.set_num_interop_threads(1)
     torch.manual_seed(0)
-    seconds, images = {"train": run_train, "forward": run_forward, "ddim": run_ddim, "loop": run_loop}[a.workload](a)
-    print(json.dumps({"workload": a.workload, "seconds": seconds, "images": images, "max_rss_bytes": max_rss_bytes(),
+    (seconds, cpu), images = {"train": run_train, "forward": run_forward, "ddim": run_ddim, "loop": run_loop}[a.workload](a)
+    print(json.dumps({"workload": a.workload, "seconds": seconds, "cpu_seconds": cpu, "images": images, "max_rss_bytes": max_rss_bytes(),
                       "torch": torch.__version__, "threads": torch.get_num_threads()}))
 
 

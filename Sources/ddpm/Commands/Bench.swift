@@ -121,6 +121,9 @@ enum BenchReport {
             s += String(format: "  %6.1f GFLOP/s (best %6.1f, %3.0f%% of peak)", m.gflops(m.median), m.gflops(m.min), 100 * m.gflops(m.min) / peak)
         }
         if m.images > 0 { s += String(format: "  %7.1f images/s", Double(m.images) / m.median) }
+        if !m.cpuSeconds.isEmpty {
+            s += String(format: "  CPU %8.2f ms", m.cpuSeconds.sorted()[m.cpuSeconds.count / 2] * 1e3)
+        }
         if m.peakBytes > 0 { s += String(format: "  tensors peak %6.0f MB", Double(m.peakBytes) / 1e6) }
         return s
     }
@@ -128,7 +131,7 @@ enum BenchReport {
     /// One measurement as a JSON object (all times in seconds).
     static func json(_ m: BenchMeasurement, maxResidentBytes: Int) -> String {
         let record: [String: Any] = [
-            "name": m.name, "seconds": m.seconds, "flops": m.flops, "images": m.images,
+            "name": m.name, "seconds": m.seconds, "cpu_seconds": m.cpuSeconds, "flops": m.flops, "images": m.images,
             "tensors_peak_bytes": m.peakBytes, "max_rss_bytes": maxResidentBytes,
             "threads": Parallel.workers, "blas_core": BLASCore.name, "isa": BLASCore.cpuISA,
         ]
