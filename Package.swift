@@ -50,7 +50,7 @@ let package = Package(
         .target(name: "Benchmarks", dependencies: ["TensorCore", "NN", "Diffusion", "Training"], swiftSettings: fast),
         .executableTarget(
             name: "ddpm",
-            dependencies: ["TensorCore", "NN", "Diffusion", "DataIO", "Figures", "Training", "Benchmarks",
+            dependencies: ["TensorCore", "NN", "Diffusion", "DataIO", "Figures", "Training", "Inception", "Benchmarks",
                            .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: fast),
 
