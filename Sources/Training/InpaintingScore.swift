@@ -7,12 +7,14 @@ import Foundation
 public struct InpaintingScore: Sendable {
     /// One entry per completion that has generated pixels, in sequence order.
     public let mse: [Double]
+    /// The sequence index of each scored completion.
+    public let scored: [Int]
     public var psnr: [Double] { mse.map { 10 * log10(1 / max($0, 1e-12)) } }
 
     /// - Parameter completions: `[N·K, C, H, W]` in [-1, 1], in sequence order.
     public init(completions: [Float], inputs: InpaintingInputs) {
         let per = inputs.imageShape.reduce(1, *), plane = inputs.imageShape[1] * inputs.imageShape[2]
-        var scores: [Double] = []
+        var scores: [Double] = [], scored: [Int] = []
         for k in 0..<(completions.count / per) {
             let i = inputs.input(ofImage: k), mask = inputs.masks[i].keep
             var sum = 0.0, n = 0
@@ -21,9 +23,19 @@ public struct InpaintingScore: Sendable {
                 sum += d * d
                 n += 1
             }
-            if n > 0 { scores.append(sum / Double(n)) }
+            if n > 0 { scores.append(sum / Double(n)); scored.append(k) }
         }
         mse = scores
+        self.scored = scored
+    }
+
+    /// One line per completion: input name, completion, MSE, PSNR (only inputs with generated pixels).
+    public func csv(names: [String], completionsPerInput K: Int) -> String {
+        var lines = ["input,completion,mse,psnr_db"]
+        for (j, k) in scored.enumerated() {
+            lines.append("\"\(names[k / K])\",\(k % K),\(mse[j]),\(psnr[j])")
+        }
+        return lines.joined(separator: "\n") + "\n"
     }
 
     /// Mean, sample standard deviation and standard error of the mean.

@@ -29,7 +29,7 @@ import Testing
     @Test func bareCommandAfterTrainingWritesGridCompletionsTrajectoryAndPlot() throws {
         let work = try Self.trainedWork()
         let run = try work.ddpm(["inpaint", "--mask", "upper-half", "--n", "3", "--n-per-image", "2", "--out-dir", "done",
-                                 "--trajectory", "traj.png", "--schedule-plot", "plan.png"] + Self.quick)
+                                 "--trajectory", "traj.png", "--schedule-plot", "plan.png", "--scores", "s.csv"] + Self.quick)
         #expect(run.status == 0, "\(run)")
         #expect(run.stdout.contains("wrote 3 inputs × 2 completions to inpaint.png"), "\(run)")
         #expect(run.stderr.contains("model evaluations per image"), "the cost is announced up front\n\(run)")
@@ -55,6 +55,8 @@ import Testing
             }
         }
         #expect(work.exists("traj.png") && work.exists("plan.png"))
+        let csv = try String(contentsOfFile: work.file("s.csv"), encoding: .utf8).split(separator: "\n")
+        #expect(csv.count == 7 && csv[1].hasPrefix("\"mnist test #0\",0,"), "\(csv)")
         let info = try work.ddpm("info", "done/input00001-00.png")
         #expect(info.stdout.contains("  sampler: repaint+ddpm\n") && info.stdout.contains("  jump-length: 2\n"), "\(info)")
 

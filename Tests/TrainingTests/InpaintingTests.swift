@@ -33,6 +33,9 @@ import Testing
         let score = InpaintingScore(completions: [9, 0, 0.5, -1], inputs: inputs)
         #expect(score.mse == [0.25, 0])
         #expect(abs(score.psnr[0] - 6.0206) < 1e-3)
+        #expect(score.scored == [0, 1])
+        let csv = score.csv(names: ["a.png"], completionsPerInput: 2).split(separator: "\n")
+        #expect(csv.count == 3 && csv[0] == "input,completion,mse,psnr_db" && csv[1].hasPrefix("\"a.png\",0,0.25,6.02"))
         let s = InpaintingScore.summary([1, 2, 3])
         #expect(s.mean == 2 && s.std == 1 && abs(s.sem - 1 / 3.0.squareRoot()) < 1e-12)
     }

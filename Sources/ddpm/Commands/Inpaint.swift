@@ -28,6 +28,8 @@ extension DDPM {
         @Option(help: ArgumentHelp("Also write each completion as a PNG into this folder.", valueName: "dir")) var outDir: String?
         @Option(help: ArgumentHelp("Write x_t and predicted x_0 over time for the first input.", valueName: "path")) var trajectory: String?
         @Option(help: ArgumentHelp("Plot the visited timesteps (the jump schedule) to this PNG.", valueName: "path")) var schedulePlot: String?
+        @Option(help: ArgumentHelp("Write each completion's masked-region MSE and PSNR against its input to this CSV.", valueName: "path"))
+        var scores: String?
         @Option(help: "Images denoised together.") var batchSize = 64
         @Flag(help: "Overwrite existing output files.") var force = false
 
@@ -37,7 +39,7 @@ extension DDPM {
         }
 
         func run() throws {
-            let outputs = [("--out", out), ("--trajectory", trajectory), ("--schedule-plot", schedulePlot),
+            let outputs = [("--out", out), ("--trajectory", trajectory), ("--schedule-plot", schedulePlot), ("--scores", scores),
                            ("--out-dir", outDir.map { $0 + InpaintingJob.completionFileName(input: 0, completion: 0) })]
             for case let (flag, path?) in outputs where !force && FileManager.default.fileExists(atPath: path) {
                 throw CLIError("\(flag) \(path) already exists; pass --force to overwrite it")
@@ -81,6 +83,10 @@ extension DDPM {
             }
             let score = InpaintingScore(completions: completions, inputs: job.inputs)
             if !score.mse.isEmpty { print("against the inputs: \(score.description)") }
+            if let scores {
+                try DurableFile.write(Array(score.csv(names: images.names, completionsPerInput: nPerImage).utf8), to: scores)
+                print("wrote per-completion scores to \(scores)")
+            }
         }
 
         private func loadImages(_ source: ModelSource, imageShape: [Int]) throws -> InpaintingImages {
@@ -118,8 +124,7 @@ extension DDPM {
         private func writeSchedulePlot(_ policy: RePaintPolicy, to path: String) throws {
             let t = policy.schedule.times.map { Double(policy.timestep(ofStepIndex: $0) + 1) }
             let s = policy.schedule
-            let plot = LinePlot(title: "RePaint schedule: \(s.steps) steps, J = \(s.jumpLength), U = \(s.resamplings), "
-                                + "\(s.modelEvaluations) model evaluations",
+            let plot = LinePlot(title: "RePaint: S=\(s.steps) J=\(s.jumpLength) U=\(s.resamplings), \(s.modelEvaluations) evals",
                                 xLabel: "move", yLabel: "t (0 = x_0)", series: [.init(name: "t", y: t)])
             var png = plot.rendered(width: 720, height: 400)
             png.text = [("Software", "ddpm inpaint"), ("command", CommandLine.arguments.joined(separator: " "))]
