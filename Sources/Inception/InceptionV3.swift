@@ -100,7 +100,8 @@ public final class InceptionV3 {
     ///
     /// - Parameters:
     ///   - images: `[N, C, H, W]` with C = 1 (grey) or 3 (RGB), values in [-1, 1], any H and W.
-    ///   - batchSize: images per forward pass; memory grows about 40 MB per image at 299×299.
+    ///   - batchSize: images per forward pass; peak memory grows about 60 MB per image (measured: 0.5 GB
+    ///     at 4, 1.3 GB at 16). Features depend on it only through summation order (~1e-7).
     ///   - onBatch: called after each batch with the number of images done so far (progress bars).
     /// - Returns: `[N, 2048]`.
     public func poolFeatures(images: Tensor, batchSize: Int = 16, onBatch: ((Int) -> Void)? = nil) -> Tensor {

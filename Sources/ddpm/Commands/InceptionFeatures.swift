@@ -21,7 +21,7 @@ extension DDPM {
         var images: String
         @Option(help: ArgumentHelp("The .npy file to write.", valueName: "file"))
         var out: String
-        @Option(help: "Images per forward pass (about 40 MB of memory each).")
+        @Option(help: "Images per forward pass (about 60 MB of memory each).")
         var batchSize = 16
         @Flag(help: "Overwrite --out if it exists.")
         var force = false
