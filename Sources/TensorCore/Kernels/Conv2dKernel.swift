@@ -11,9 +11,13 @@ struct ConvPlan {
     let g: ConvGeometry
     let batch: Int, outChannels: Int
     let imagesPerChunk: Int, chunks: Int, parts: Int
+    /// Whether the backward may use `dataGradientByConvolution` (false: always dcol + col2im, the
+    /// reference path the tests compare it with).
+    let fastDataGradient: Bool
 
-    init(_ g: ConvGeometry, batch: Int, outChannels: Int, workers: Int) {
+    init(_ g: ConvGeometry, batch: Int, outChannels: Int, workers: Int, fastDataGradient: Bool = true) {
         self.g = g
+        self.fastDataGradient = fastDataGradient
         self.batch = batch
         self.outChannels = outChannels
         // Small images (7×7, 14×14) batch several per GEMM so N = b·L stays large enough for BLAS
@@ -24,12 +28,29 @@ struct ConvPlan {
         parts = max(1, min(workers, chunks))
     }
 
+    /// The data gradient of a stride-1 "same" convolution, one image per chunk, is itself such a
+    /// convolution: dx = conv(dy, W′) with W′[ci, co, i, j] = W[co, ci, kh−1−i, kw−1−j]. Its GEMM,
+    /// W′[Cin, Cout·kh·kw] · im2col(dy), accumulates straight into dx (beta = 1), so the backward
+    /// needs neither the zeroed dcol[K, L] nor col2im's nine read-modify-write passes over dx.
+    var dataGradientByConvolution: Bool {
+        fastDataGradient && imagesPerChunk == 1 && g.stride == 1 && !g.isPointwise && g.kernelH == g.kernelW && g.kernelH % 2 == 1
+            && 2 * g.padding == g.kernelH - 1
+    }
+    /// The geometry of dy as the input of that convolution.
+    var outputGeometry: ConvGeometry {
+        ConvGeometry(channels: outChannels, height: g.outH, width: g.outW, kernelH: g.kernelH, kernelW: g.kernelW,
+                     stride: 1, padding: g.padding)
+    }
+    private var flippedWeightFloats: Int { dataGradientByConvolution ? outChannels * g.K : 0 }
+
     var colFloats: Int { g.K * imagesPerChunk * g.L }
+    /// col of the backward: im2col of x, then (when `dataGradientByConvolution`) of dy.
+    var backwardColFloats: Int { dataGradientByConvolution ? max(g.K, outputGeometry.K) * g.L : colFloats }
     var stagingFloats: Int { imagesPerChunk > 1 ? outChannels * imagesPerChunk * g.L : 0 }
     /// Scratch floats one worker needs in the forward pass.
     var forwardScratchPerPart: Int { colFloats + stagingFloats }
-    /// Scratch floats one worker needs in the backward pass (adds partial dWeight and dBias).
-    var backwardScratchPerPart: Int { colFloats + stagingFloats + outChannels * g.K + outChannels }
+    /// Scratch floats one worker needs in the backward pass (adds partial dWeight and dBias, and W′).
+    var backwardScratchPerPart: Int { backwardColFloats + stagingFloats + outChannels * g.K + outChannels + flippedWeightFloats }
 
     func images(ofChunk c: Int) -> Range<Int> { (c * imagesPerChunk)..<min(batch, (c + 1) * imagesPerChunk) }
 }
@@ -90,13 +111,16 @@ extension Kernels {
         let DY = SharedPointer(UnsafeMutablePointer(mutating: dy)), S = SharedPointer(scratch)
         let DX = dx.map(SharedPointer.init)
         let wantW = dWeight != nil, wantB = dBias != nil
+        let byConvolution = dx != nil && plan.dataGradientByConvolution
         Parallel.forEachPart(count: plan.chunks, parts: plan.parts) { part, chunkRange in
             let col = S.p + part * per
-            let staging = col + plan.colFloats
+            let staging = col + plan.backwardColFloats
             let dWPart = staging + plan.stagingFloats
             let dBPart = dWPart + Cout * K
+            let flipped = dBPart + Cout
             if wantW { dWPart.update(repeating: 0, count: Cout * K) }
             if wantB { dBPart.update(repeating: 0, count: Cout) }
+            if byConvolution { flipTransposed(weight: Wt.p, outChannels: Cout, g, into: flipped) }
             for chunk in chunkRange {
                 let images = plan.images(ofChunk: chunk)
                 let b = images.count, n0 = images.lowerBound
@@ -131,7 +155,11 @@ extension Kernels {
                 // 4. dcol[K, b·L] = Wᵀ · dy, folded back onto dx (col's memory is free again); for a
                 //    pointwise image, dcol is dx's own layout and the GEMM accumulates into it (beta = 1).
                 if let DX {
-                    if pointwise {
+                    if byConvolution {
+                        im2col(plan.outputGeometry, images: 1, x: dyc, col: col)
+                        gemm(m: g.channels, n: L, k: plan.outputGeometry.K, a: flipped, lda: plan.outputGeometry.K,
+                             b: col, ldb: L, beta: 1, c: DX.p + n0 * inImage, ldc: L)
+                    } else if pointwise {
                         gemm(transA: true, m: K, n: L, k: Cout, a: Wt.p, lda: K, b: dyc, ldb: L,
                              beta: 1, c: DX.p + n0 * inImage, ldc: L)
                     } else {
@@ -144,9 +172,23 @@ extension Kernels {
         }
         // 5. Sum the workers' partials in worker order (deterministic).
         for part in 0..<plan.parts {
-            let dWPart = scratch + part * per + plan.colFloats + plan.stagingFloats
+            let dWPart = scratch + part * per + plan.backwardColFloats + plan.stagingFloats
             if let dWeight { for i in 0..<(Cout * K) { dWeight[i] += dWPart[i] } }
             if let dBias { for i in 0..<Cout { dBias[i] += dWPart[Cout * K + i] } }
+        }
+    }
+
+    /// W′[ci, co·kh·kw + i·kw + j] = W[co, ci, kh−1−i, kw−1−j]: the weights of the data-gradient
+    /// convolution (`ConvPlan.dataGradientByConvolution`), as a [Cin, Cout·kh·kw] GEMM operand.
+    static func flipTransposed(weight: UnsafePointer<Float>, outChannels: Int, _ g: ConvGeometry,
+                               into out: UnsafeMutablePointer<Float>) {
+        let (kh, kw, Cin) = (g.kernelH, g.kernelW, g.channels)
+        let taps = kh * kw
+        for co in 0..<outChannels {
+            for ci in 0..<Cin {
+                let src = weight + (co * Cin + ci) * taps, dst = out + ci * outChannels * taps + co * taps
+                for t in 0..<taps { dst[t] = src[taps - 1 - t] }
+            }
         }
     }
 }
