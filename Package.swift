@@ -29,7 +29,8 @@ let package = Package(
         .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
         // Per-ISA C kernels (AVX2, AVX-512) chosen by a CPU check at run time, so one binary stays portable.
         .target(name: "CKernels"),
-        // LAPACK's dsyevd_ and BLAS's dgemm_/dsyrk_ as libopenblas exports them (Fortran ABI; no LAPACKE needed).
+        // LAPACK's dsyevd_/dpotrf_/dpotrs_/dpotri_/dtrtrs_ and BLAS's dgemm_/dsyrk_ as libopenblas exports them
+        // (Fortran ABI; no LAPACKE needed).
         .systemLibrary(name: "CLAPACK"),
 
         // MARK: - Public API (dependency arrows: TensorCore <- NN <- Diffusion <- Training <- ddpm)
@@ -47,10 +48,15 @@ let package = Package(
         .target(name: "Inception", dependencies: ["TensorCore", "DataIO"], swiftSettings: fast),
         // Evaluation metrics (FID with a feature network, KID, IS, precision/recall) beside the chain.
         .target(name: "Metrics", dependencies: ["TensorCore", "NN", "DataIO", "CLAPACK"], swiftSettings: fast),
+        // Hyperparameter search (`ddpm tune`): search space, GP-EI/TPE/random samplers, median pruner,
+        // the shared study journal, trials run by the Trainer, reports.
+        .target(name: "Tuning", dependencies: ["CLAPACK", "TensorCore", "DataIO", "Figures", "Training",
+                                               .product(name: "Yams", package: "Yams")],
+                swiftSettings: fast),
         .target(name: "Benchmarks", dependencies: ["TensorCore", "NN", "Diffusion", "Training"], swiftSettings: fast),
         .executableTarget(
             name: "ddpm",
-            dependencies: ["TensorCore", "NN", "Diffusion", "DataIO", "Figures", "Training", "Inception", "Benchmarks",
+            dependencies: ["TensorCore", "NN", "Diffusion", "DataIO", "Figures", "Training", "Inception", "Tuning", "Benchmarks",
                            .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: fast),
 
@@ -69,6 +75,8 @@ let package = Package(
         .testTarget(name: "InceptionTests", dependencies: ["Inception", "TensorCore", "DataIO", "_TestSupport"],
                     resources: [.copy("Fixtures")], swiftSettings: fast),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics", "TensorCore", "NN", "DataIO", "_TestSupport"],
+                    resources: [.copy("Fixtures")], swiftSettings: fast),
+        .testTarget(name: "TuningTests", dependencies: ["Tuning", "Training", "TensorCore", "_TestSupport"],
                     resources: [.copy("Fixtures")], swiftSettings: fast),
         .testTarget(name: "DataIOTests", dependencies: ["DataIO", "_TestSupport"], resources: [.copy("Fixtures")], swiftSettings: fast),
         .testTarget(name: "FiguresTests", dependencies: ["Figures", "DataIO", "_TestSupport"], swiftSettings: fast),

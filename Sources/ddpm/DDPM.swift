@@ -6,7 +6,7 @@ import TensorCore
 struct DDPM: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Train and sample denoising diffusion models on the CPU.",
-        subcommands: [Train.self, Sample.self, Inpaint.self, Schedule.self, Info.self, Export.self, Bench.self, InceptionFeatures.self])
+        subcommands: [Train.self, Sample.self, Inpaint.self, Schedule.self, Info.self, Export.self, Bench.self, InceptionFeatures.self, Tune.self])
 
     /// Runs the command with `DDPM_THREADS` workers when that is set to a positive integer (the
     /// library never reads the environment; it takes the count from here).

@@ -1,0 +1,202 @@
+import ArgumentParser
+import DataIO
+import Diffusion
+import Foundation
+import Training
+import Tuning
+
+extension DDPM {
+    struct Tune: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Search training settings (e.g. T, beta-min, beta-max) by Bayesian optimization.",
+            discussion: """
+                Each trial is an ordinary run folder in STUDY/trials/, trained for --minutes-per-trial with every other \
+                flag fixed. The study is an append-only journal (STUDY/journal.jsonl): `ddpm tune --resume STUDY` continues \
+                it after a crash, and several such processes (on machines sharing the filesystem) can work on one study \
+                at once. `ddpm tune --report STUDY` prints the trials, the best parameters, a CSV and plots.
+                """)
+
+        @OptionGroup var options: TrainOptions
+        @OptionGroup var tune: TuneOptions
+
+        @Option(help: ArgumentHelp("Continue the study in this folder (or every study under it).", valueName: "dir")) var resume: String?
+        @Option(help: ArgumentHelp("Print the study's report and write its CSV and plots (STUDY/report.*).", valueName: "dir")) var report: String?
+
+        func validate() throws {
+            if resume != nil && report != nil { throw ValidationError("--resume and --report are separate uses of ddpm tune; give one.") }
+            if resume != nil || report != nil {
+                let bounds: [Any?] = [options.steps, options.epochs, options.minutes, options.validateEvery, options.validationImages,
+                                       options.earlyStopping, options.checkpointEvery, options.keepCheckpoints, options.sampleEvery]
+                guard tune.searches.isEmpty, options.changesOnlyBounds, bounds.allSatisfy({ $0 == nil }), tune.study == nil, tune.schedules == nil else {
+                    throw ValidationError("--resume and --report take every setting from the study's journal; give only --max-trials with --resume.")
+                }
+                return
+            }
+            if options.minutes != nil { throw ValidationError("--minutes: each trial's budget is --minutes-per-trial.") }
+            if tune.trials < 1 { throw ValidationError("--trials must be at least 1 (got \(tune.trials)).") }
+            if !(tune.minutesPerTrial > 0) { throw ValidationError("--minutes-per-trial must be positive (got \(tune.minutesPerTrial)).") }
+            if let s = tune.startupTrials, s < 1 { throw ValidationError("--startup-trials must be at least 1 (got \(s)).") }
+            if let m = tune.maxTrials, m < 1 { throw ValidationError("--max-trials must be at least 1 (got \(m)).") }
+            if tune.schedules != nil && options.schedule != nil { throw ValidationError("--schedules runs one study per schedule; drop --schedule.") }
+            if tune.objective == .fid, let n = tune.evaluateN, n < 2 { throw ValidationError("--evaluate-n must be at least 2 (got \(n)).") }
+        }
+
+        func run() throws {
+            if let report { return try printReport(report) }
+            let folders = try resume.map(Self.studyFolders) ?? createStudies()
+            if resume != nil { printError("resuming \(folders.count == 1 ? "study \(folders[0])" : "\(folders.count) studies under \(resume!)")") }
+            try runStudies(folders)
+            try printReport(resume ?? studyRoot)
+        }
+
+        // MARK: - Creating
+
+        var studyRoot: String {
+            if let study = tune.study { return study }
+            let stamp = ISO8601DateFormatter.string(from: Date(), timeZone: .current, formatOptions: [.withYear, .withMonth, .withDay, .withTime])
+            return "runs/tune-\((options.dataset ?? .fashionMNIST).rawValue)-\(stamp)"
+        }
+
+        /// One study, or one per --schedules entry in subfolders named after the schedules.
+        private func createStudies() throws -> [String] {
+            let space: SearchSpace
+            do { space = try SearchSpace(parsing: tune.searches) } catch { throw CLIError("\(error)") }
+            if tune.objective == .fid { throw CLIError(Self.fidUnavailable) }
+            let root = studyRoot
+            var labels: [(label: String, schedule: BetaSchedule?)] = []
+            if let list = tune.schedules {
+                for name in list.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) {
+                    guard let s = BetaSchedule(rawValue: name) else {
+                        throw CLIError("--schedules \(list): unknown schedule '\(name)'; expected some of \(BetaSchedule.allCases.map(\.rawValue).joined(separator: ", "))")
+                    }
+                    labels.append((name, s))
+                }
+                guard labels.count >= 1, Set(labels.map(\.label)).count == labels.count else { throw CLIError("--schedules \(list): expected distinct schedules separated by commas, e.g. linear,log") }
+                if space.names.contains(where: { ["schedule", "diffusion.schedule"].contains($0) }) {
+                    throw CLIError("--schedules and --search schedule=… both set the schedule; give one.")
+                }
+            } else {
+                labels = [((options.schedule ?? .linear).rawValue, nil)]
+            }
+            warnAboutObjective(space)
+            if FileManager.default.fileExists(atPath: Study.journalPath(root)) || (tune.schedules != nil && !Self.isEmptyOrMissing(root)) {
+                throw CLIError("--study \(root) already holds a study; pass --resume \(root) to continue it or choose another --study")
+            }
+            var prepared: [(String, StudySettings)] = []
+            for (label, schedule) in labels {
+                var config = try options.resolved()
+                if let schedule { config.diffusion.schedule = schedule }
+                if options.validateEvery == nil && config.training.validateEvery == 0 { config.training.validateEvery = 100 }
+                config.training.minutes = tune.minutesPerTrial
+                try TrainOptions.validate(config)
+                let base = try config.yaml()
+                do { try ConfigOverride.validate(space, base: base) } catch { throw CLIError("\(error)") }
+                let startup = tune.startupTrials ?? (tune.sampler == .tpe ? 10 : 5)
+                let settings = StudySettings(space: space, sampler: tune.sampler, objective: tune.objective, trials: tune.trials,
+                                             minutesPerTrial: tune.minutesPerTrial, startupTrials: startup,
+                                             pruner: tune.prune ? MedianPruner(startupTrials: tune.pruneStartupTrials, warmupSteps: tune.pruneWarmupSteps) : nil,
+                                             seed: tune.studySeed, baseConfig: base, evaluateImages: tune.evaluateN, label: label)
+                prepared.append((tune.schedules == nil ? root : root + "/" + label, settings))
+            }
+            for (path, settings) in prepared {
+                do { _ = try Study.create(path: path, settings: settings) } catch { throw CLIError("\(error)") }
+                printError("study \(path): \(settings.trials) trials of \(settings.minutesPerTrial) min, sampler \(settings.sampler.rawValue), objective \(settings.objective.rawValue)")
+            }
+            return prepared.map(\.0)
+        }
+
+        static let fidUnavailable = "--objective fid: this ddpm has no `ddpm evaluate` (feature-net FID) yet; use --objective val-loss, and compare schedules by sampling and evaluating the best trials afterwards"
+
+        /// ε-MSE depends on how the schedule and T weight the noise levels: a lower loss under
+        /// another T or schedule is not a better model (seed 000's 0.003 for log vs 0.015 for linear).
+        private func warnAboutObjective(_ space: SearchSpace) {
+            guard tune.objective == .valLoss else { return }
+            let incomparable = ["timesteps", "diffusion.timesteps", "schedule", "diffusion.schedule", "loss", "diffusion.loss", "log-scale", "diffusion.logScale"]
+            let searched = space.names.filter(incomparable.contains)
+            guard !searched.isEmpty || tune.schedules != nil else { return }
+            let what = (searched + (tune.schedules != nil ? ["--schedules"] : [])).joined(separator: ", ")
+            printError("warning: --objective val-loss compares the epsilon-MSE across \(what), but that loss depends on how T and the schedule "
+                       + "weight the noise levels, so a lower value is not a better model; prefer a schedule-independent objective: "
+                       + "--objective fid --evaluate-n 2000")
+        }
+
+        static func isEmptyOrMissing(_ path: String) -> Bool { ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).isEmpty }
+
+        /// STUDY itself when it holds a journal, else its subfolders that do (a --schedules study).
+        static func studyFolders(_ path: String) throws -> [String] {
+            if FileManager.default.fileExists(atPath: Study.journalPath(path)) { return [path] }
+            let subfolders = ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).sorted()
+                .map { path + "/" + $0 }.filter { FileManager.default.fileExists(atPath: Study.journalPath($0)) }
+            guard !subfolders.isEmpty else { throw CLIError("\(path): no study here (expected \(Study.journalPath(path)) or subfolders holding one)") }
+            return subfolders
+        }
+
+        // MARK: - Running
+
+        /// Runs trials round-robin over the studies (one per schedule) until none needs more.
+        private func runStudies(_ folders: [String]) throws {
+            var workers = folders.map { StudyWorker(study: Study(path: $0)) }
+            for w in workers {
+                let settings: StudySettings
+                do { settings = try w.study.state().settings } catch { throw CLIError("\(error)") }
+                if settings.objective == .fid { throw CLIError(Self.fidUnavailable) }
+            }
+            let bar = ProgressBar(label: "train")
+            for w in workers { w.onEvent = { Self.show($0, study: w.study, on: bar) } }
+            StopSignal.install()
+            var ran = 0
+            while !workers.isEmpty, ran < (tune.maxTrials ?? .max), !StopSignal.isRequested {
+                var still: [StudyWorker] = []
+                for w in workers where ran < (tune.maxTrials ?? .max) && !StopSignal.isRequested {
+                    let n: Int
+                    do { n = try w.run(maxTrials: 1) } catch { throw CLIError("\(error)") }
+                    ran += n
+                    if n > 0 { still.append(w) }
+                }
+                workers = still
+            }
+            bar.finish()
+            if StopSignal.isRequested { printError("interrupted: the running trial is recorded as lost; `ddpm tune --resume` continues") }
+        }
+
+        static func show(_ event: TrialEvent, study: Study, on bar: ProgressBar) {
+            let name = URL(fileURLWithPath: study.path).lastPathComponent
+            switch event {
+            case let .started(n, values, path):
+                bar.message("\(name) trial \(n): " + values.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ") + " → \(path)")
+            case let .training(_, e):
+                if case .step = e { TrainProgress.show(e, on: bar) } else if case .validation = e { TrainProgress.show(e, on: bar) }
+            case let .pruned(n, step):
+                bar.message("\(name) trial \(n): pruned at step \(step) (worse than the median of complete trials)")
+            case let .finished(n, o):
+                let value = o.value.map { String(format: " %.6g", $0) } ?? ""
+                bar.message("\(name) trial \(n): \(o.state.rawValue)\(value) in \(String(format: "%.1f", o.wallSeconds / 60)) min" + (o.message.map { " (\($0))" } ?? ""))
+            }
+        }
+
+        // MARK: - Reporting
+
+        private func printReport(_ path: String) throws {
+            let folders = try Self.studyFolders(path)
+            var reports: [StudyReport] = []
+            for folder in folders {
+                let state: StudyState
+                do { state = try Study(path: folder).state() } catch { throw CLIError("\(error)") }
+                let r = StudyReport(state: state)
+                reports.append(r)
+                print("## \(folder) (\(state.settings.label), \(r.dataset), sampler \(state.settings.sampler.rawValue))\n")
+                print(r.table + "\n")
+                print(r.summary)
+                print(r.bestLine)
+                try r.csv.write(toFile: folder + "/report.csv", atomically: true, encoding: .utf8)
+                try StudyPlots.objectivePlot(state).write(to: folder + "/report-objective.png", overwrite: true)
+                try StudyPlots.parameterPanels(state).write(to: folder + "/report-parameters.png", overwrite: true)
+                print("csv: \(folder)/report.csv  plots: \(folder)/report-objective.png \(folder)/report-parameters.png\n")
+            }
+            if reports.count > 1 {
+                print("## side by side (seed 000, Tables 1–2)\n")
+                print(StudyReport.sideBySide(reports))
+            }
+        }
+    }
+}

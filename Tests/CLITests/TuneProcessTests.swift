@@ -1,0 +1,95 @@
+// `ddpm tune` as a process: its errors, a study shared by two concurrent worker processes, a
+// failing trial that does not stop the study, and the report.
+import DataIO
+import Foundation
+import Testing
+
+@Suite struct TuneProcessTests {
+    static let tiny = CLIPipelineTests.tinyModel + ["--steps", "3", "--minutes-per-trial", "1"]
+
+    @Test func searchMistakesNameTheFlagAndCreateNothing() throws {
+        let work = try WorkFolder()
+        expectUserError(try work.ddpm("tune", "--search", "beta-min=1e-3..1e-5", "--study", "s"), mentions: ["--search beta-min=1e-3..1e-5", "low bound"])
+        expectUserError(try work.ddpm("tune", "--search", "no-such-flag=1..2", "--study", "s"), mentions: ["no-such-flag", "not a training flag or config key"])
+        expectUserError(try work.ddpm("tune", "--study", "s"), mentions: ["--search", "at least one"])
+        expectUserError(try work.ddpm("tune", "--search", "beta-max=0.01..0.02", "--minutes", "3"), mentions: ["--minutes-per-trial"])
+        expectUserError(try work.ddpm("tune", "--search", "beta-max=0.01..0.02", "--schedules", "linear,banana", "--study", "s"), mentions: ["--schedules", "banana"])
+        let fid = try work.ddpm("tune", "--search", "beta-max=0.01..0.02", "--objective", "fid", "--study", "s")
+        expectUserError(fid, mentions: ["--objective fid"])
+        expectUserError(try work.ddpm("tune", "--resume", "nowhere"), mentions: ["nowhere", "no study"])
+        expectUserError(try work.ddpm("tune", "--report", "nowhere"), mentions: ["nowhere", "no study"])
+        #expect(!work.exists("s"))
+    }
+
+    @Test func searchingTOrTheScheduleWithValLossWarns() throws {
+        let work = try WorkFolder()
+        try CLIPipelineTests.writeIDXDataset(in: work.file("data"))
+        let run = try work.ddpm(["tune"] + Self.tiny + ["--search", "timesteps=10..40:int", "--trials", "1", "--study", "s"])
+        #expect(run.status == 0, "\(run)")
+        #expect(run.stderr.contains("warning: --objective val-loss compares the epsilon-MSE across timesteps"), "\(run)")
+        #expect(run.stderr.contains("--objective fid --evaluate-n 2000"), "\(run)")
+        expectUserError(try work.ddpm(["tune"] + Self.tiny + ["--search", "timesteps=10..40:int", "--study", "s"]), mentions: ["--study s", "--resume"])
+    }
+
+    @Test func twoWorkerProcessesShareAStudyAndAFailedTrialDoesNotStopIt() throws {
+        let work = try WorkFolder()
+        try CLIPipelineTests.writeIDXDataset(in: work.file("data"))
+        // Four start trials on a Latin hypercube: two get batch size 4, two 100000 (more than the
+        // 64 training images), which fail.
+        let first = try work.ddpm(["tune"] + Self.tiny + ["--search", "batch-size=4,100000", "--search", "beta-max=0.01..0.05:log",
+                                                          "--trials", "6", "--startup-trials", "4", "--max-trials", "1", "--study", "s"])
+        #expect(first.status == 0, "\(first)")
+        // Two workers continue the study at the same time.
+        let group = DispatchGroup()
+        let results = ResultBox()
+        for k in 0..<2 {
+            DispatchQueue.global().async(group: group) { results.set(k, Result { try work.ddpm("tune", "--resume", "s") }) }
+        }
+        group.wait()
+        for run in try results.all() { #expect(run.status == 0, "\(run)") }
+
+        let journal = try String(contentsOfFile: work.file("s/journal.jsonl"), encoding: .utf8)
+        let starts = journal.split(separator: "\n").filter { $0.contains("\"op\":\"start\"") }
+        #expect(starts.count == 6, "\(journal)")
+        let numbers = starts.compactMap { line in line.range(of: "\"trial\":").map { Int(line[$0.upperBound...].prefix { $0.isNumber })! } }
+        #expect(Set(numbers) == Set(0..<6), "every trial taken once: \(numbers)")
+
+        let report = try work.ddpm("tune", "--report", "s")
+        #expect(report.status == 0, "\(report)")
+        #expect(report.stdout.contains("| trial | state | batch-size | beta-max | val-loss |"), "\(report)")
+        #expect(report.stdout.contains("| failed |") || report.stdout.contains("failed | 100000"), "\(report)")
+        #expect(report.stdout.contains("larger than the 64 training images"), "the failure is explained\n\(report)")
+        #expect(report.stdout.contains("best: trial "), "\(report)")
+        let csv = try String(contentsOfFile: work.file("s/report.csv"), encoding: .utf8).split(separator: "\n")
+        #expect(csv.first == "trial,state,batch-size,beta-max,val-loss,wall_seconds,cpu_seconds,worker,message")
+        #expect(csv.count == 7)
+        #expect(csv.filter { $0.contains(",complete,4,") }.count >= 2 && csv.filter { $0.contains(",failed,100000,") }.count >= 2, "\(csv)")
+        for name in ["s/report-objective.png", "s/report-parameters.png"] { _ = try PNGImage.read(from: work.file(name)) }
+
+        // Each complete trial is an ordinary run folder: ddpm sample uses it.
+        let complete = try #require(csv.first { $0.contains(",complete,") }.map { Int($0.prefix { $0.isNumber })! })
+        let sample = try work.ddpm("sample", "--checkpoint", String(format: "s/trials/trial-%04d", complete), "--n", "2",
+                                   "--sampler", "ddim", "--steps", "3", "--out", "g.png")
+        #expect(sample.status == 0, "\(sample)")
+    }
+
+    @Test func schedulesRunOneStudyEachAndReportSideBySide() throws {
+        let work = try WorkFolder()
+        try CLIPipelineTests.writeIDXDataset(in: work.file("data"))
+        let run = try work.ddpm(["tune"] + Self.tiny + ["--schedules", "linear,log", "--search", "beta-max=0.01..0.05:log",
+                                                        "--trials", "2", "--study", "s"])
+        #expect(run.status == 0, "\(run)")
+        #expect(work.exists("s/linear/journal.jsonl") && work.exists("s/log/journal.jsonl"))
+        #expect(run.stderr.contains("warning: --objective val-loss compares the epsilon-MSE across --schedules"), "\(run)")
+        #expect(run.stdout.contains("| schedule | dataset | beta-max | best val-loss | trials |"), "\(run)")
+        #expect(run.stdout.contains("| linear | mnist | ") && run.stdout.contains("| log | mnist | "), "\(run)")
+        #expect(run.stdout.contains(" | 2/2 |"), "\(run)")
+    }
+}
+
+private final class ResultBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var results: [Int: Result<DDPMRun, Error>] = [:]
+    func set(_ k: Int, _ r: Result<DDPMRun, Error>) { lock.lock(); results[k] = r; lock.unlock() }
+    func all() throws -> [DDPMRun] { try results.keys.sorted().map { try results[$0]!.get() } }
+}
