@@ -25,19 +25,18 @@ extension DDPM {
         func validate() throws {
             if resume != nil && report != nil { throw ValidationError("--resume and --report are separate uses of ddpm tune; give one.") }
             if resume != nil || report != nil {
-                let bounds: [Any?] = [options.steps, options.epochs, options.minutes, options.validateEvery, options.validationImages,
-                                       options.earlyStopping, options.checkpointEvery, options.keepCheckpoints, options.sampleEvery]
-                guard tune.searches.isEmpty, options.changesOnlyBounds, bounds.allSatisfy({ $0 == nil }), tune.study == nil, tune.schedules == nil else {
+                guard tune.searches.isEmpty, options.settings.givenFlags.isEmpty, options.bounds.patches.isEmpty, tune.study == nil,
+                      tune.schedules == nil else {
                     throw ValidationError("--resume and --report take every setting from the study's journal; give only --max-trials with --resume.")
                 }
                 return
             }
-            if options.minutes != nil { throw ValidationError("--minutes: each trial's budget is --minutes-per-trial.") }
+            if options.bounds.minutes != nil { throw ValidationError("--minutes: each trial's budget is --minutes-per-trial.") }
             if tune.trials < 1 { throw ValidationError("--trials must be at least 1 (got \(tune.trials)).") }
             if !(tune.minutesPerTrial > 0) { throw ValidationError("--minutes-per-trial must be positive (got \(tune.minutesPerTrial)).") }
             if let s = tune.startupTrials, s < 1 { throw ValidationError("--startup-trials must be at least 1 (got \(s)).") }
             if let m = tune.maxTrials, m < 1 { throw ValidationError("--max-trials must be at least 1 (got \(m)).") }
-            if tune.schedules != nil && options.schedule != nil { throw ValidationError("--schedules runs one study per schedule; drop --schedule.") }
+            if tune.schedules != nil && options.settings.schedule != nil { throw ValidationError("--schedules runs one study per schedule; drop --schedule.") }
             if tune.objective == .fid, let n = tune.evaluateN, n < 2 { throw ValidationError("--evaluate-n must be at least 2 (got \(n)).") }
         }
 
@@ -54,7 +53,7 @@ extension DDPM {
         var studyRoot: String {
             if let study = tune.study { return study }
             let stamp = ISO8601DateFormatter.string(from: Date(), timeZone: .current, formatOptions: [.withYear, .withMonth, .withDay, .withTime])
-            return "runs/tune-\((options.dataset ?? .fashionMNIST).rawValue)-\(stamp)"
+            return "runs/tune-\((options.settings.dataset ?? .fashionMNIST).rawValue)-\(stamp)"
         }
 
         /// One study, or one per --schedules entry in subfolders named after the schedules.
@@ -76,7 +75,7 @@ extension DDPM {
                     throw CLIError("--schedules and --search schedule=… both set the schedule; give one.")
                 }
             } else {
-                labels = [((options.schedule ?? .linear).rawValue, nil)]
+                labels = [((options.settings.schedule ?? .linear).rawValue, nil)]
             }
             warnAboutObjective(space)
             if FileManager.default.fileExists(atPath: Study.journalPath(root)) || (tune.schedules != nil && !Self.isEmptyOrMissing(root)) {
@@ -86,9 +85,9 @@ extension DDPM {
             for (label, schedule) in labels {
                 var config = try options.resolved()
                 if let schedule { config.diffusion.schedule = schedule }
-                if options.validateEvery == nil && config.training.validateEvery == 0 { config.training.validateEvery = 100 }
+                if options.bounds.validateEvery == nil && config.training.validateEvery == 0 { config.training.validateEvery = 100 }
                 config.training.minutes = tune.minutesPerTrial
-                try TrainOptions.validate(config)
+                do { try config.validate() } catch { throw CLIError("\(error)") }
                 let base = try config.yaml()
                 do { try ConfigOverride.validate(space, base: base) } catch { throw CLIError("\(error)") }
                 let startup = tune.startupTrials ?? (tune.sampler == .tpe ? 10 : 5)
