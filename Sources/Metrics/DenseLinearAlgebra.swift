@@ -3,6 +3,7 @@
 // arrays in row-major order; the column-major Fortran view of a row-major matrix is its transpose,
 // which the wrappers account for.
 import CLAPACK
+import TensorCore
 
 /// A LAPACK routine reported failure (`info` ≠ 0).
 public struct LinearAlgebraError: Error, CustomStringConvertible {
@@ -18,7 +19,7 @@ enum DenseLinearAlgebra {
     /// eigenvectors as the COLUMNS of a row-major n×n matrix (a = V·diag(λ)·Vᵀ).
     /// Only the lower triangle of the row-major `a` (LAPACK's 'U' of the column-major view) is read.
     static func symmetricEigen(_ a: [Double], n: Int, vectors: Bool) throws -> (values: [Double], vectors: [Double]) {
-        metricsCheck(a.count == n * n && n >= 1, "symmetricEigen: \(a.count) values for a \(n)×\(n) matrix")
+        shapeCheck(a.count == n * n && n >= 1, "symmetricEigen: \(a.count) values for a \(n)×\(n) matrix")
         var matrix = a
         var w = [Double](repeating: 0, count: n)
         var jobz = CChar(UInt8(ascii: vectors ? "V" : "N")), uplo = CChar(UInt8(ascii: "U"))
@@ -42,7 +43,7 @@ enum DenseLinearAlgebra {
     /// when `transposeB`).
     static func matmul(_ a: [Double], _ b: [Double], m: Int, n: Int, k: Int,
                        transposeA: Bool = false, transposeB: Bool = false) -> [Double] {
-        metricsCheck(a.count == m * k && b.count == k * n, "matmul: A has \(a.count) values (m·k = \(m * k)), B \(b.count) (k·n = \(k * n))")
+        shapeCheck(a.count == m * k && b.count == k * n, "matmul: A has \(a.count) values (m·k = \(m * k)), B \(b.count) (k·n = \(k * n))")
         var c = [Double](repeating: 0, count: m * n)
         guard m > 0 && n > 0 else { return c }
         // Row-major C = op(A)·op(B) is column-major Cᵀ = op(B)ᵀ·op(A)ᵀ.
@@ -57,7 +58,7 @@ enum DenseLinearAlgebra {
 
     /// AᵀA for a row-major n×d matrix A (d×d, both triangles filled).
     static func gram(_ a: [Double], rows n: Int, columns d: Int) -> [Double] {
-        metricsCheck(a.count == n * d, "gram: \(a.count) values for \(n)×\(d)")
+        shapeCheck(a.count == n * d, "gram: \(a.count) values for \(n)×\(d)")
         var c = [Double](repeating: 0, count: d * d)
         guard n > 0 else { return c }
         // Row-major A (n×d) is column-major Aᵀ (d×n); dsyrk 'N' forms (Aᵀ)(Aᵀ)ᵀ = AᵀA.

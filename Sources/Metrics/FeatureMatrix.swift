@@ -2,6 +2,8 @@
 // feature network emits), with a Double copy for the statistics (Fréchet distance and KID are
 // computed in double precision: covariance traces of 10⁴ samples lose digits in Float).
 
+import TensorCore
+
 /// `count` feature vectors of `dimension` values each, row-major.
 public struct FeatureMatrix: Equatable, Sendable {
     public let count: Int
@@ -9,7 +11,7 @@ public struct FeatureMatrix: Equatable, Sendable {
     public var values: [Float]
 
     public init(count: Int, dimension: Int, values: [Float]) {
-        metricsCheck(count >= 0 && dimension >= 1 && values.count == count * dimension,
+        shapeCheck(count >= 0 && dimension >= 1 && values.count == count * dimension,
                      "FeatureMatrix: \(count)×\(dimension) needs \(count * dimension) values, got \(values.count)")
         self.count = count
         self.dimension = dimension
@@ -18,7 +20,7 @@ public struct FeatureMatrix: Equatable, Sendable {
 
     /// The first `n` rows.
     public func prefix(_ n: Int) -> FeatureMatrix {
-        metricsCheck(n >= 0 && n <= count, "FeatureMatrix.prefix: \(n) of \(count) rows")
+        shapeCheck(n >= 0 && n <= count, "FeatureMatrix.prefix: \(n) of \(count) rows")
         return FeatureMatrix(count: n, dimension: dimension, values: Array(values[0..<(n * dimension)]))
     }
 
@@ -32,9 +34,4 @@ public struct FeatureMatrix: Equatable, Sendable {
 
     /// The values as Double, row-major.
     public var doubles: [Double] { values.map(Double.init) }
-}
-
-/// Programmer errors stop with their message (`precondition` drops it at -O; STYLE.md).
-func metricsCheck(_ condition: Bool, _ message: @autoclosure () -> String) {
-    if !condition { fatalError(message()) }
 }

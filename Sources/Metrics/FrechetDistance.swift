@@ -1,6 +1,8 @@
 // The Fréchet distance between two Gaussians (Heusel et al. 2017's FID, given the features of a
 // network), in double precision, with the matrix square root from a symmetric eigendecomposition.
 
+import TensorCore
+
 /// Squared Fréchet (2-Wasserstein) distance between N(μ₁, Σ₁) and N(μ₂, Σ₂):
 /// ```
 /// d² = |μ₁ − μ₂|² + tr Σ₁ + tr Σ₂ − 2 tr (Σ₁Σ₂)^½
@@ -20,7 +22,7 @@
 /// 2. Dowson & Landau, "The Fréchet distance between multivariate normal distributions", 1982
 public enum FrechetDistance {
     public static func between(_ a: GaussianStatistics, _ b: GaussianStatistics) throws -> Double {
-        metricsCheck(a.dimension == b.dimension, "FrechetDistance: dimensions \(a.dimension) and \(b.dimension) differ")
+        shapeCheck(a.dimension == b.dimension, "FrechetDistance: dimensions \(a.dimension) and \(b.dimension) differ")
         let d = a.dimension
         let meanTerm = zip(a.mean, b.mean).reduce(0.0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }
         let rootA = try symmetricSquareRoot(a.covariance, n: d)

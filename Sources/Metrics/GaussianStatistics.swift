@@ -1,5 +1,7 @@
 // The mean and covariance of a feature set: the Gaussian that the Fréchet distance compares.
 
+import TensorCore
+
 /// Mean μ and unbiased covariance Σ of `count` feature vectors, in Double.
 ///
 /// ```
@@ -13,7 +15,7 @@ public struct GaussianStatistics: Equatable, Sendable {
     public let covariance: [Double]
 
     public init(count: Int, mean: [Double], covariance: [Double]) {
-        metricsCheck(covariance.count == mean.count * mean.count,
+        shapeCheck(covariance.count == mean.count * mean.count,
                      "GaussianStatistics: covariance of \(covariance.count) values for a mean of dimension \(mean.count)")
         self.count = count
         self.dimension = mean.count
@@ -24,7 +26,7 @@ public struct GaussianStatistics: Equatable, Sendable {
     /// The statistics of `features` (at least two rows: a covariance needs n − 1 ≥ 1).
     public init(_ features: FeatureMatrix) {
         let n = features.count, d = features.dimension
-        metricsCheck(n >= 2, "GaussianStatistics: \(n) feature vector(s); a covariance needs at least 2")
+        shapeCheck(n >= 2, "GaussianStatistics: \(n) feature vector(s); a covariance needs at least 2")
         var x = features.doubles
         var mean = [Double](repeating: 0, count: d)
         for i in 0..<n { for j in 0..<d { mean[j] += x[i * d + j] } }

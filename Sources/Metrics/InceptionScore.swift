@@ -1,6 +1,7 @@
 // The Inception Score from a classifier's class probabilities (seed 002 reports it). With the
 // feature network as the classifier it is a dataset-native IS, not the ImageNet one.
 import Foundation
+import TensorCore
 
 /// Mean and standard deviation of the Inception Score over splits.
 public struct InceptionScoreEstimate: Codable, Equatable, Sendable {
@@ -22,7 +23,7 @@ public enum InceptionScore {
     /// - Parameter probabilities: `count` rows of `classes` probabilities (each row sums to 1).
     public static func estimate(probabilities p: [Double], classes: Int, splits: Int = defaultSplits) -> InceptionScoreEstimate {
         let n = p.count / max(classes, 1)
-        metricsCheck(classes >= 1 && p.count == n * classes && splits >= 1 && n >= splits,
+        shapeCheck(classes >= 1 && p.count == n * classes && splits >= 1 && n >= splits,
                      "InceptionScore: \(p.count) probabilities for \(classes) classes in \(splits) splits")
         var scores: [Double] = []
         var start = 0

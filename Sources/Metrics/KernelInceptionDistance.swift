@@ -25,7 +25,7 @@ public enum KernelInceptionDistance {
 
     /// The unbiased MMD² estimate between the rows of `x` and `y`.
     public static func unbiasedMMD2(_ x: FeatureMatrix, _ y: FeatureMatrix) -> Double {
-        metricsCheck(x.dimension == y.dimension && x.count >= 2 && y.count >= 2,
+        shapeCheck(x.dimension == y.dimension && x.count >= 2 && y.count >= 2,
                      "KID: needs at least 2 rows per set of one dimension (got \(x.count)×\(x.dimension) and \(y.count)×\(y.dimension))")
         let d = x.dimension, m = x.count, n = y.count
         let xd = x.doubles, yd = y.doubles

@@ -2,6 +2,8 @@
 // |a − b|² = |a|² + |b|² − 2 aᵀb, the products from one GEMM per block of rows, so 10⁴ × 5·10⁴
 // distances never sit in memory at once.
 
+import TensorCore
+
 enum NearestNeighbours {
     /// Rows of `a` processed per GEMM (a block of 512 × 50 000 doubles is 200 MB).
     static let blockRows = 512
@@ -9,7 +11,7 @@ enum NearestNeighbours {
     /// Calls `body(i, distances²)` for every row i of `a`, with its squared distances to every row
     /// of `b` (clamped at 0: the expanded form can round slightly below it).
     static func forEachRow(of a: FeatureMatrix, against b: FeatureMatrix, _ body: (Int, ArraySlice<Double>) -> Void) {
-        metricsCheck(a.dimension == b.dimension, "NearestNeighbours: dimensions \(a.dimension) and \(b.dimension) differ")
+        shapeCheck(a.dimension == b.dimension, "NearestNeighbours: dimensions \(a.dimension) and \(b.dimension) differ")
         let d = a.dimension, ad = a.doubles, bd = b.doubles
         let normsB = squaredNorms(bd, rows: b.count, dimension: d)
         for start in stride(from: 0, to: a.count, by: blockRows) {
@@ -28,7 +30,7 @@ enum NearestNeighbours {
     /// With b = a, a row's own zero distance is the 0-th, so k = 3 is the third other point,
     /// as in Kynkäänniemi et al.'s code (`np.partition(d, k)[:, k]`).
     static func kthDistances(of a: FeatureMatrix, in b: FeatureMatrix, k: Int) -> [Double] {
-        metricsCheck(k >= 0 && k < b.count, "NearestNeighbours: k = \(k) needs more than \(k) reference rows, got \(b.count)")
+        shapeCheck(k >= 0 && k < b.count, "NearestNeighbours: k = \(k) needs more than \(k) reference rows, got \(b.count)")
         var out = [Double](repeating: 0, count: a.count)
         forEachRow(of: a, against: b) { i, row in out[i] = smallest(row, k + 1).last!.squareRoot() }
         return out
