@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # End-to-end check for CI: builds the release `ddpm` and runs a short real pipeline on
 # Fashion-MNIST (Debian's dataset-fashion-mnist) with a tiny model and a handful of steps:
-#   train → sample (DDIM) → info → export → sample from the export → resume
+#   train → sample (DDIM) → info → export → sample from the export → inpaint → resume
 # Each stage checks its exit code and the files it should write. About a minute, most of it the build.
 #   scripts/e2e.sh      DDPM_E2E_DATA=DIR   another Fashion-MNIST folder
 #                       SCRATCH_PATH=DIR    build in another SwiftPM scratch folder (default .build)
@@ -89,6 +89,11 @@ check export "$work/export/config.json" "$work/export/diffusion_pytorch_model.sa
   "$ddpm" export --checkpoint "$run" --out "$work/export"
 check sample-export "$work/grid-export.png" -- \
   "$ddpm" sample --checkpoint "$work/export" --n 8 --sampler ddim --steps 10 --out "$work/grid-export.png"
+
+# 5b. Inpaint the upper half of two Fashion-MNIST test images (the checkpoint's own dataset and test split).
+check inpaint "$work/inpaint.png" "$work/inpainted/input00001-01.png" -- \
+  "$ddpm" inpaint --checkpoint "$run" --mask upper-half --n 2 --n-per-image 2 --steps 10 --jump-length 3 --resample 2 \
+  --out "$work/inpaint.png" --out-dir "$work/inpainted"
 
 # 6. Resume to step 25.
 check resume "$run/checkpoints/step-00000025.safetensors" -- "$ddpm" train --resume "$run" --steps 25
