@@ -34,13 +34,21 @@ public enum StudyPlots {
         let complete = state.trials.filter { $0.state == .complete && $0.value != nil }.sorted { $0.number < $1.number }
         let x = complete.map { Double($0.number) }, y = complete.map { $0.value! }
         let logY = wantsLog(y)
-        var bestSoFar: [Double] = []
-        for v in y { bestSoFar.append(min(v, bestSoFar.last ?? .infinity)) }
+        // The best-so-far line is a staircase: it drops at the trial that improved on it.
+        var stairX: [Double] = [], stairY: [Double] = []
+        for (a, v) in zip(x, y) {
+            if let last = stairY.last {
+                stairX.append(a)
+                stairY.append(last)
+            }
+            stairX.append(a)
+            stairY.append(min(v, stairY.last ?? .infinity))
+        }
         var series: [LinePlot.Series] = []
         if !y.isEmpty {
             let ySpan = logY ? log(y.max()! / y.min()!) + 0.5 : span(y)
             series.append(markers(name: "trial", x: x, y: y, xSpan: max(1, span(x)), ySpan: ySpan, logY: logY))
-            series.append(LinePlot.Series(name: "best so far", x: x, y: bestSoFar))
+            series.append(LinePlot.Series(name: "best so far", x: stairX, y: stairY))
         }
         let plot = LinePlot(title: "\(state.settings.label): \(state.settings.objective.rawValue) per trial", xLabel: "trial",
                             yLabel: state.settings.objective.rawValue, logScaleY: logY, series: series)

@@ -93,7 +93,7 @@ public final class StudyWorker {
             if let journalError { throw journalError }
             if let step = pruneAt {
                 onEvent(.pruned(trial: number, step: step))
-                return outcome(.pruned, reports.map(\.value).min(), "pruned at step \(step) (median rule)")
+                return outcome(.pruned, reports.map(\.value).min(), "median rule at step \(step)")
             }
             if reason == .interrupted { return outcome(.lost, nil, "interrupted") }
             // The objective sees the model at the end of its budget too, not only at the last validation.

@@ -73,6 +73,39 @@ import Testing
         #expect(sample.status == 0, "\(sample)")
     }
 
+    @Test func killDashNineLosesOnlyTheRunningTrialAndResumeFinishesTheStudy() throws {
+        let work = try WorkFolder()
+        try CLIPipelineTests.writeIDXDataset(in: work.file("data"))
+        // Trials of 300 steps with a validation at every step; the worker is killed with SIGKILL
+        // right after trial 0's first validation is in the journal, i.e. in the middle of it.
+        let binary = try #require(DDPMBinary.path)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = ["tune"] + CLIPipelineTests.tinyModel + ["--validate-every", "1", "--steps", "300", "--minutes-per-trial", "5",
+                                                                     "--search", "beta-max=0.01..0.05:log", "--trials", "2", "--study", "s"]
+        process.currentDirectoryURL = URL(fileURLWithPath: work.path)
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let journal = work.file("s/journal.jsonl")
+        var reported = false
+        for _ in 0..<12_000 where !reported {  // polls for up to 10 minutes on a loaded machine
+            reported = ((try? String(contentsOfFile: journal, encoding: .utf8)) ?? "").contains("\"op\":\"report\"")
+            if !reported { usleep(50_000) }
+        }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        #expect(reported, "trial 0 never reported a validation")
+        #expect(process.terminationReason == .uncaughtSignal)
+
+        let resume = try work.ddpm("tune", "--resume", "s")
+        #expect(resume.status == 0, "\(resume)")
+        let report = try work.ddpm("tune", "--report", "s")
+        #expect(report.stdout.contains("3 trials: 2 complete, 0 pruned, 0 failed, 1 lost (rerun)"), "\(report)")
+        #expect(report.stdout.contains("| 0 | lost |"), "\(report)")
+        #expect(report.stdout.contains("stopped without finishing"), "\(report)")
+    }
+
     @Test func schedulesRunOneStudyEachAndReportSideBySide() throws {
         let work = try WorkFolder()
         try CLIPipelineTests.writeIDXDataset(in: work.file("data"))
