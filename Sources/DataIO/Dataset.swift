@@ -1,55 +1,76 @@
-// An in-memory image dataset as plain Float arrays, and the views training needs: index ranges,
-// a held-out validation split, and batch gathering with optional horizontal flips.
+// An image dataset as bytes (in memory or memory-mapped, see ImageBytes), and the views training
+// needs: index ranges, a held-out validation split, and batches gathered as Float with optional
+// horizontal flips.
 
 import TensorCore
 
-/// Images in NCHW order scaled to [-1, 1], with one integer class label per image.
+/// Images in NCHW order as bytes, read as Float in [-1, 1] when gathered, with one integer class
+/// label per image. Views (`subset`, `splittingValidation`) share the bytes; nothing is copied.
 ///
-/// Shapes: `pixels: [count, channels, height, width]`, `labels: [count]`.
+/// Shapes: images `[count, channels, height, width]`, `labels: [count]`.
 public struct ImageSet: Sendable {
     public let count: Int
     public let channels: Int
     public let height: Int
     public let width: Int
-    /// NCHW, each value x/127.5 − 1 for a byte x, so 0 → −1 and 255 → 1.
-    public var pixels: [Float]
-    public var labels: [Int]
+    public let labels: [Int]
+    /// The bytes of every image of the underlying dataset; this view starts at image `first`.
+    public let storage: ImageBytes
+    let first: Int
 
     /// Values per image, C·H·W.
     public var imageSize: Int { channels * height * width }
 
-    public init(count: Int, channels: Int, height: Int, width: Int, pixels: [Float], labels: [Int]) {
-        shapeCheck(pixels.count == count * channels * height * width,
-              "ImageSet: \(count)×\(channels)×\(height)×\(width) needs \(count * channels * height * width) pixels but got \(pixels.count)")
-        shapeCheck(labels.count == count, "ImageSet: \(count) images but \(labels.count) labels")
-        self.count = count
+    /// A set over `storage`, whose images `first ..< first + labels.count` it shows.
+    public init(storage: ImageBytes, first: Int = 0, labels: [Int], channels: Int, height: Int, width: Int) {
+        let plane = channels * height * width
+        shapeCheck(first >= 0 && (first + labels.count) * plane <= storage.byteCount,
+                      "ImageSet: images \(first)..<\(first + labels.count) of \(plane) bytes exceed the \(storage.byteCount) bytes stored")
+        self.count = labels.count
         self.channels = channels
         self.height = height
         self.width = width
-        self.pixels = pixels
         self.labels = labels
+        self.storage = storage
+        self.first = first
     }
 
-    /// Builds a set from NCHW bytes, scaling each byte x to x/127.5 − 1 (the DDPM data range).
+    /// A set of NCHW bytes held in memory.
     public init(bytes: [UInt8], labels: [Int], channels: Int, height: Int, width: Int) {
-        // 127.5 is exact in binary, so 0 and 255 land exactly on −1 and 1.
-        let pixels = bytes.map { Float($0) / 127.5 - 1 }
-        self.init(count: labels.count, channels: channels, height: height, width: width, pixels: pixels, labels: labels)
+        shapeCheck(bytes.count == labels.count * channels * height * width,
+                      "ImageSet: \(labels.count)×\(channels)×\(height)×\(width) needs \(labels.count * channels * height * width) bytes but got \(bytes.count)")
+        self.init(storage: ImageBytes(bytes), labels: labels, channels: channels, height: height, width: width)
     }
 
-    /// The images at `range`, in order.
+    /// Every image as Float, each byte x as x/127.5 − 1 (so 0 → −1 and 255 → 1). For small sets
+    /// and tests: training gathers batches instead.
+    public var pixels: [Float] { gather(indices: Array(0..<count)) }
+
+    /// The bytes of image `index`, NCHW.
+    public func bytes(ofImage index: Int) -> [UInt8] {
+        shapeCheck(index >= 0 && index < count, "ImageSet.bytes: index \(index) is outside 0..<\(count)")
+        let start = (first + index) * imageSize
+        return Array(UnsafeRawBufferPointer(start: storage.base + start, count: imageSize))
+    }
+
+    /// The bytes of the images at `range`, NCHW.
+    public func bytes(ofImages range: Range<Int>) -> [UInt8] {
+        shapeCheck(range.lowerBound >= 0 && range.upperBound <= count, "ImageSet.bytes: \(range) is outside 0..<\(count)")
+        return Array(UnsafeRawBufferPointer(start: storage.base + (first + range.lowerBound) * imageSize, count: range.count * imageSize))
+    }
+
+    /// The images at `range`, in order (a view: no bytes are copied).
     public func subset(_ range: Range<Int>) -> ImageSet {
         shapeCheck(range.lowerBound >= 0 && range.upperBound <= count, "ImageSet.subset: \(range) is outside 0..<\(count)")
-        return ImageSet(count: range.count, channels: channels, height: height, width: width,
-                        pixels: Array(pixels[(range.lowerBound * imageSize)..<(range.upperBound * imageSize)]),
-                        labels: Array(labels[range]))
+        return ImageSet(storage: storage, first: first + range.lowerBound, labels: Array(labels[range]),
+                        channels: channels, height: height, width: width)
     }
 
-    /// The images whose label is in `classes`, in their original order (e.g. one CIFAR-10 category).
+    /// The images whose label is in `classes`, in their original order (e.g. one CIFAR-10 category), copied.
     public func selectingClasses(_ classes: Set<Int>) -> ImageSet {
         let kept = (0..<count).filter { classes.contains(labels[$0]) }
-        return ImageSet(count: kept.count, channels: channels, height: height, width: width,
-                        pixels: gather(indices: kept), labels: kept.map { labels[$0] })
+        return ImageSet(bytes: kept.flatMap { bytes(ofImage: $0) }, labels: kept.map { labels[$0] },
+                        channels: channels, height: height, width: width)
     }
 
     /// Splits off the last `validationCount` images as a held-out validation set.
@@ -62,27 +83,22 @@ public struct ImageSet: Sendable {
         return (subset(0..<boundary), subset(boundary..<count))
     }
 
-    /// Copies the images at `indices` into one NCHW batch `[indices.count, C, H, W]`.
+    /// Converts the images at `indices` into one NCHW batch `[indices.count, C, H, W]` of x/127.5 − 1.
     /// When `flips` is given (one flag per index), flagged images are mirrored left-right.
     public func gather(indices: [Int], flips: [Bool]? = nil) -> [Float] {
         if let flips {
             shapeCheck(flips.count == indices.count, "ImageSet.gather: \(indices.count) indices but \(flips.count) flip flags")
         }
-        var batch = [Float](repeating: 0, count: indices.count * imageSize)
-        for (slot, index) in indices.enumerated() {
-            shapeCheck(index >= 0 && index < count, "ImageSet.gather: index \(index) is outside 0..<\(count)")
-            let source = index * imageSize
-            let target = slot * imageSize
-            guard flips?[slot] == true else {
-                batch.replaceSubrange(target..<(target + imageSize), with: pixels[source..<(source + imageSize)])
-                continue
-            }
-            // Each row of each channel is reversed: x' = W − 1 − x.
-            for row in 0..<(channels * height) {
-                let rowStart = row * width
-                for x in 0..<width {
-                    batch[target + rowStart + x] = pixels[source + rowStart + width - 1 - x]
-                }
+        let plane = imageSize
+        var batch = [Float](repeating: 0, count: indices.count * plane)
+        batch.withUnsafeMutableBufferPointer { out in
+            for (slot, index) in indices.enumerated() {
+                shapeCheck(index >= 0 && index < count, "ImageSet.gather: index \(index) is outside 0..<\(count)")
+                let start = (first + index) * plane
+                let source = (storage.base + start).assumingMemoryBound(to: UInt8.self)
+                ByteImageKernels.toUnitRange(source, into: out.baseAddress! + slot * plane, rows: channels * height, width: width,
+                                             mirrored: flips?[slot] == true)
+                storage.giveBack(start..<(start + plane))
             }
         }
         return batch

@@ -19,8 +19,11 @@ public struct DatasetLocator: Sendable {
     /// Whether `directory` came from `--data-dir` (true) or from `kind.defaultDirectory` (false).
     public let directoryWasGiven: Bool
 
+    /// Where decoded datasets are cached (nil: decode into memory on every load).
+    public let cache: DatasetCache?
+
     /// Throws when `kind` has no default directory (`folder`) and `dataDir` is nil.
-    public init(kind: DatasetKind, dataDir: String?) throws {
+    public init(kind: DatasetKind, dataDir: String?, cache: DatasetCache? = nil) throws {
         guard let directory = dataDir ?? kind.defaultDirectory else {
             throw DataFileError.datasetMissing(location: "--dataset \(kind.rawValue)",
                                                advice: "needs --data-dir pointing at a directory of images")
@@ -28,6 +31,7 @@ public struct DatasetLocator: Sendable {
         self.kind = kind
         self.directory = directory
         self.directoryWasGiven = dataDir != nil
+        self.cache = cache
     }
 
     /// The files for `split`, checking that they exist. `train` and `validation` share the
@@ -60,29 +64,91 @@ public struct DatasetLocator: Sendable {
     /// A `folder` dataset is cropped and resized to `imageSize` with `channels` channels; its
     /// last tenth is the validation split, and it has no test split.
     public func load(_ split: DatasetSplit, imageSize: Int = 64, channels: Int = 3) throws -> ImageSet {
-        let full: ImageSet
-        var held = kind.validationCount
-        switch try files(for: split) {
-        case let .idx(images, labels): full = try IDX.loadImageSet(images: images, labels: labels)
-        case let .cifar10(batches): full = try CIFAR10.loadImageSet(batches: batches)
-        case let .imageFolder(directory):
-            guard split != .test else {
-                throw DataFileError.mismatched("\(location): an image folder has no test split (train and validation only)")
-            }
-            let folder = try ImageFolder(directory: directory, imageSize: imageSize, channels: channels)
-            full = ImageSet(count: folder.count, channels: channels, height: imageSize, width: imageSize, pixels: folder.images,
-                            labels: [Int](repeating: 0, count: folder.count))
-            held = folder.count / 10
+        if split == .test { return try loadTest(imageSize: imageSize, channels: channels).set }
+        let splits = try loadTraining(imageSize: imageSize, channels: channels)
+        return split == .train ? splits.train : splits.validation
+    }
+
+    /// The training and validation splits, read once and split by view (no copy), and the
+    /// warnings met while decoding (source images far smaller than `imageSize`, cache problems).
+    public func loadTraining(imageSize: Int = 64, channels: Int = 3) throws -> (train: ImageSet, validation: ImageSet, warnings: [String]) {
+        let (full, warnings) = try loadOfficial(.train, imageSize: imageSize, channels: channels)
+        guard let held = kind.validationCount ?? (kind == .folder ? full.count / 10 : nil) else {
+            return (full, full.subset(0..<0), warnings)
         }
-        guard split != .test, let held else { return full }
         // Too few images to hold any out: train on all, and validate on none (not on the training images).
-        if held == 0 { return split == .train ? full : full.subset(0..<0) }
+        if held == 0 { return (full, full.subset(0..<0), warnings) }
         guard full.count > held else {
             throw DataFileError.mismatched(
                 "\(location): the training files hold \(full.count) images, too few to hold out \(held) for validation")
         }
         let parts = full.splittingValidation(last: held)
-        return split == .train ? parts.train : parts.validation
+        return (parts.train, parts.validation, warnings)
+    }
+
+    /// The official test split.
+    public func loadTest(imageSize: Int = 64, channels: Int = 3) throws -> (set: ImageSet, warnings: [String]) {
+        try loadOfficial(.test, imageSize: imageSize, channels: channels)
+    }
+
+    /// The official training (train + validation) or test files, through the cache when there is one.
+    private func loadOfficial(_ split: DatasetSplit, imageSize: Int, channels: Int) throws -> (set: ImageSet, warnings: [String]) {
+        let part = split == .test ? "test" : "train"
+        switch try files(for: split) {
+        case let .idx(images, labels):
+            let recipe = { try DatasetCache.Recipe(name: "\(kind.rawValue)-\(part)", files: [images, labels], parameters: "idx") }
+            return try cached(recipe) { try IDX.loadImageSet(images: images, labels: labels) }
+        case let .cifar10(batches):
+            let recipe = { try DatasetCache.Recipe(name: "cifar10-\(part)", files: batches, parameters: "cifar10") }
+            return try cached(recipe) { try CIFAR10.loadImageSet(batches: batches) }
+        case let .imageFolder(directory):
+            guard split != .test else {
+                throw DataFileError.mismatched("\(location): an image folder has no test split (train and validation only)")
+            }
+            let folder = try ImageFolder(directory: directory, imageSize: imageSize, channels: channels)
+            return try loadFolder(folder)
+        }
+    }
+
+    /// IDX and CIFAR-10: decoded in memory (they are small), then cached as bytes and mapped.
+    private func cached(_ recipe: () throws -> DatasetCache.Recipe, decode: () throws -> ImageSet) throws -> (set: ImageSet, warnings: [String]) {
+        guard let cache else { return (try decode(), []) }
+        let r = try recipe()
+        if let hit = cache.open(r) { return hit }
+        let set = try decode()
+        do {
+            return try cache.build(r, count: set.count, channels: set.channels, height: set.height, width: set.width,
+                                   labels: set.labels) { set.bytes(ofImages: $0) }
+        } catch let error as FileError {
+            return (set, ["dataset cache not written (\(error)); using the decoded data in memory"])
+        }
+    }
+
+    /// A folder: decoded in chunks straight into the cache file, so the images are never all in memory.
+    private func loadFolder(_ folder: ImageFolder) throws -> (set: ImageSet, warnings: [String]) {
+        let labels = [Int](repeating: 0, count: folder.count)
+        guard let cache else {
+            let (bytes, small) = try folder.decodeBytes(0..<folder.count)
+            return (ImageSet(bytes: bytes, labels: labels, channels: folder.channels, height: folder.imageSize, width: folder.imageSize),
+                    ImageFolder.warning(for: small, imageSize: folder.imageSize).map { [$0] } ?? [])
+        }
+        let s = folder.imageSize, c = folder.channels
+        let recipe = try DatasetCache.Recipe(name: "folder-\(s)x\(s)x\(c)", files: folder.files, parameters: "folder \(s) \(c)")
+        if let hit = cache.open(recipe) { return hit }
+        var small: [ImageFolder.SmallSource] = []
+        do {
+            return try cache.build(recipe, count: folder.count, channels: c, height: s, width: s, labels: labels,
+                                   warnings: { ImageFolder.warning(for: small, imageSize: s).map { [$0] } ?? [] }) { range in
+                let decoded = try folder.decodeBytes(range)
+                small += decoded.small
+                return decoded.bytes
+            }
+        } catch let error as FileError where error.path.hasPrefix(cache.folder) {
+            let (bytes, small) = try folder.decodeBytes(0..<folder.count)
+            return (ImageSet(bytes: bytes, labels: labels, channels: c, height: s, width: s),
+                    ["dataset cache not written (\(error)); decoded the folder into memory"]
+                        + (ImageFolder.warning(for: small, imageSize: s).map { [$0] } ?? []))
+        }
     }
 
     // MARK: - Messages

@@ -1,5 +1,6 @@
 // Whole-file reads, and whole-file writes that survive a crash: the target always holds either
 // its old contents or the complete new ones, never a torn mix.
+import Foundation
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -10,24 +11,24 @@ import Darwin
 private func posixRead(_ fd: Int32, _ buffer: UnsafeMutableRawPointer, _ count: Int) -> Int { read(fd, buffer, count) }
 private func posixWrite(_ fd: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int { write(fd, buffer, count) }
 
-/// Reads and atomically replaces whole files through POSIX calls, reporting errors as `DataFileError`.
+/// Reads and atomically replaces whole files through POSIX calls, reporting errors as `FileError`.
 public enum DurableFile {
     /// Reads the whole file at `path`.
     public static func read(_ path: String) throws -> [UInt8] {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw DataFileError.unreadable(path: path, reason: lastError()) }
+        guard fd >= 0 else { throw FileError(path: path, operation: .read, code: errno) }
         defer { close(fd) }
         var info = stat()
-        guard fstat(fd, &info) == 0 else { throw DataFileError.unreadable(path: path, reason: lastError()) }
+        guard fstat(fd, &info) == 0 else { throw FileError(path: path, operation: .read, code: errno) }
         guard (info.st_mode & S_IFMT) == S_IFREG else {
-            throw DataFileError.unreadable(path: path, reason: "not a regular file")
+            throw FileError(path: path, operation: .read, problem: "not a regular file", advice: "give a file, not a folder or device")
         }
         var bytes = [UInt8](repeating: 0, count: Int(info.st_size))
         var filled = 0
         while filled < bytes.count {
             let got = bytes.withUnsafeMutableBytes { posixRead(fd, $0.baseAddress! + filled, $0.count - filled) }
             if got < 0 && errno == EINTR { continue }
-            guard got >= 0 else { throw DataFileError.unreadable(path: path, reason: lastError()) }
+            guard got >= 0 else { throw FileError(path: path, operation: .read, code: errno) }
             if got == 0 { break }  // the file shrank while we read it
             filled += got
         }
@@ -54,7 +55,7 @@ public enum DurableFile {
 
         // Step 1: create exclusively so two writers never share a temporary file.
         let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw DataFileError.unwritable(path: path, reason: "creating \(temporary): \(lastError())") }
+        guard fd >= 0 else { throw FileError(path: path, operation: .write, code: errno) }
         var renamed = false
         defer { if !renamed { unlink(temporary) } }
         do {
@@ -63,28 +64,26 @@ public enum DurableFile {
             while written < bytes.count {
                 let put = bytes.withUnsafeBytes { posixWrite(fd, $0.baseAddress! + written, $0.count - written) }
                 if put < 0 && errno == EINTR { continue }
-                guard put > 0 else { throw DataFileError.unwritable(path: path, reason: lastError()) }
+                guard put > 0 else { throw FileError(path: path, operation: .write, code: errno) }
                 written += put
             }
             // Step 2.
-            guard fsync(fd) == 0 else { throw DataFileError.unwritable(path: path, reason: "fsync: \(lastError())") }
+            guard fsync(fd) == 0 else { throw FileError(path: path, operation: .write, code: errno) }
         }
 
         beforeRename()
 
         // Step 3.
         guard rename(temporary, path) == 0 else {
-            throw DataFileError.unwritable(path: path, reason: "rename: \(lastError())")
+            throw FileError(path: path, operation: .rename, code: errno)
         }
         renamed = true
 
         // Step 4.
         let directoryFD = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard directoryFD >= 0 else { throw DataFileError.unwritable(path: path, reason: "opening \(directory): \(lastError())") }
+        guard directoryFD >= 0 else { throw FileError(path: directory, operation: .write, code: errno) }
         defer { close(directoryFD) }
-        guard fsync(directoryFD) == 0 else {
-            throw DataFileError.unwritable(path: path, reason: "fsync of \(directory): \(lastError())")
-        }
+        guard fsync(directoryFD) == 0 else { throw FileError(path: directory, operation: .write, code: errno) }
     }
 
     /// "a/b/c.bin" → ("a/b", "c.bin"); "c.bin" → (".", "c.bin"); "/c.bin" → ("/", "c.bin").
@@ -94,5 +93,21 @@ public enum DurableFile {
         return (directory.isEmpty ? "/" : directory, String(path[path.index(after: slash)...]))
     }
 
-    private static func lastError() -> String { String(cString: strerror(errno)) }
+    /// Removes the `.<name>.tmp-<pid>-<n>` files in `folder` that a process killed mid-write left
+    /// behind (its pid no longer runs); a live writer's temporary file is kept. Returns the removed paths.
+    @discardableResult
+    public static func removeLeftoverTemporaries(in folder: String) -> [String] {
+        guard let names = try? FileSystem.contents(of: folder) else { return [] }
+        var removed: [String] = []
+        for name in names where name.hasPrefix(".") {
+            guard let marker = name.range(of: ".tmp-", options: .backwards) else { continue }
+            let pidText = name[marker.upperBound...].prefix { $0 != "-" }
+            guard let pid = Int32(pidText), !isRunning(pid) else { continue }
+            let path = folder + "/" + name
+            if unlink(path) == 0 { removed.append(path) }
+        }
+        return removed.sorted()
+    }
+
+    private static func isRunning(_ pid: Int32) -> Bool { kill(pid, 0) == 0 || errno == EPERM }
 }

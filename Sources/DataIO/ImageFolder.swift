@@ -1,8 +1,8 @@
-// A dataset made of a folder of PNG files (e.g. CelebA crops), loaded whole into one NCHW [Float]
-// batch in [-1, 1]. Listing, decoding, cropping, resizing and channel conversion live here;
-// shuffling and batching belong to the training loop.
-import TensorCore
+// A dataset made of a folder of PNG files (e.g. CelebA crops), decoded to NCHW bytes in chunks.
+// Listing, decoding, cropping, resizing and channel conversion live here; caching is DatasetCache's,
+// shuffling and batching the training loop's.
 import Foundation
+import TensorCore
 
 /// Why an image folder could not be loaded. Unreadable PNGs surface as `PNGError.unreadable`,
 /// which names the file.
@@ -29,44 +29,86 @@ public enum ImageFolderError: Error, CustomStringConvertible, Equatable, Sendabl
     }
 }
 
-/// Every PNG in a folder as one batch of square images.
+/// Every PNG in a folder as square images of one size, decoded on demand (`decodeBytes`) so a
+/// caller can stream them into a cache file (DatasetCache) rather than hold them all.
 ///
 /// Files: names ending in `.png` (any case), hidden files (leading `.`) skipped, sorted by relative
 /// path in byte order so the order is the same on every machine. By default only the top level is
 /// searched; with `recursive` subfolders are too (symlinked folders are not followed, to avoid cycles).
 ///
-/// Per image: decode (see `PNGImage.read`), take the centered `cropSide` square (default: the
+/// Per image: decode (see `PNGImage.read`: palette images become RGB, 16-bit samples are rounded to
+/// 8 bits, alpha is composited onto black), take the centered `cropSide` square (default: the
 /// largest), convert channels (gray -> RGB replicates; RGB -> gray is ITU-R BT.601 luma
 /// `0.299 R + 0.587 G + 0.114 B`, as PIL's `convert("L")`), resize to `imageSize` (area average
-/// when shrinking, bilinear when enlarging; no 8-bit rounding in between), map `v / 127.5 − 1`.
+/// when shrinking, bilinear when enlarging), and round to a byte.
 public struct ImageFolder: Sendable {
-    /// Paths of the loaded files, in batch order.
+    /// Paths of the files, in dataset order.
     public let files: [String]
     public let channels: Int
     public let imageSize: Int
-    /// `[N, C, imageSize, imageSize]` in [-1, 1], N = `files.count`.
-    public let images: [Float]
+    public let cropSide: Int?
 
     public var count: Int { files.count }
 
-    /// Loads the folder. `limit` keeps only the first files (after sorting): a full CelebA at
-    /// 64x64 RGB is 200k x 48 KB ≈ 9.8 GB of Float.
+    /// Lists the folder (decoding nothing yet). `limit` keeps only the first files (after sorting).
     public init(directory: String, imageSize: Int, channels: Int, recursive: Bool = false,
                 cropSide: Int? = nil, limit: Int? = nil) throws {
         shapeCheck(imageSize > 0, "ImageFolder: imageSize must be positive (got \(imageSize))")
         shapeCheck(channels == 1 || channels == 3, "ImageFolder: channels must be 1 or 3 (got \(channels))")
         var files = try Self.pngFiles(in: directory, recursive: recursive)
         if let limit { files = Array(files.prefix(Swift.max(limit, 0))) }
-        let plane = channels * imageSize * imageSize
-        var images = [Float](repeating: 0, count: files.count * plane)
-        for (k, file) in files.enumerated() {
-            let image = try Self.loadImage(at: file, imageSize: imageSize, channels: channels, cropSide: cropSide)
-            images.replaceSubrange((k * plane)..<((k + 1) * plane), with: image)
-        }
         self.files = files
         self.channels = channels
         self.imageSize = imageSize
-        self.images = images
+        self.cropSide = cropSide
+    }
+
+    /// A source image that had to be enlarged more than 2× to reach `imageSize` (e.g. 1×1 → 28×28).
+    public struct SmallSource: Equatable, Sendable {
+        public let file: String
+        public let width: Int
+        public let height: Int
+    }
+
+    /// The images at `range` as NCHW bytes, decoded on every core, plus the files far smaller than `imageSize`.
+    public func decodeBytes(_ range: Range<Int>) throws -> (bytes: [UInt8], small: [SmallSource]) {
+        let plane = channels * imageSize * imageSize
+        var bytes = [UInt8](repeating: 0, count: range.count * plane)
+        var results = [Result<SmallSource?, Error>](repeating: .success(nil), count: range.count)
+        let workers = Swift.max(1, Swift.min(ProcessInfo.processInfo.activeProcessorCount, range.count))
+        bytes.withUnsafeMutableBufferPointer { out in
+            let target = SendableBytes(out.baseAddress!)
+            results.withUnsafeMutableBufferPointer { slots in
+                let resultSlots = SendableResults(slots.baseAddress!)
+                DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                    // Each worker decodes every `workers`-th image; slots are disjoint.
+                    for k in stride(from: worker, to: range.count, by: workers) {
+                        resultSlots.p[k] = Result {
+                            let (image, source) = try Self.decode(at: files[range.lowerBound + k], imageSize: imageSize,
+                                                                  channels: channels, cropSide: cropSide)
+                            for (i, v) in image.enumerated() { target.p[k * plane + i] = UInt8(Swift.min(255, Swift.max(0, v.rounded()))) }
+                            return source
+                        }
+                    }
+                }
+            }
+        }
+        return (bytes, try results.compactMap { try $0.get() })
+    }
+
+    /// The whole folder in memory (unlabeled: every label is 0). For small folders and tests; training
+    /// goes through DatasetCache.
+    public func imageSet() throws -> ImageSet {
+        ImageSet(bytes: try decodeBytes(0..<count).bytes, labels: [Int](repeating: 0, count: count),
+                 channels: channels, height: imageSize, width: imageSize)
+    }
+
+    /// One warning line for the files far smaller than `imageSize`, naming the first few.
+    public static func warning(for small: [SmallSource], imageSize: Int) -> String? {
+        guard !small.isEmpty else { return nil }
+        let named = small.prefix(3).map { "\($0.file) (\($0.width)x\($0.height))" }.joined(separator: ", ")
+        let others = small.count > 3 ? " and \(small.count - 3) more" : ""
+        return "\(named)\(others): far smaller than --image-size \(imageSize), enlarged more than 2x (blurry training images)"
     }
 
     /// The sorted `.png` paths under `directory` (see the type's documentation for the rules).
@@ -104,9 +146,15 @@ public struct ImageFolder: Sendable {
         return relative.map { base + "/" + $0 }
     }
 
-    /// One file as `[C, imageSize, imageSize]` in [-1, 1].
+    /// One file as `[C, imageSize, imageSize]` in [-1, 1], unrounded.
     public static func loadImage(at path: String, imageSize: Int, channels: Int,
                                  cropSide: Int? = nil) throws -> [Float] {
+        try decode(at: path, imageSize: imageSize, channels: channels, cropSide: cropSide).values.map { $0 / 127.5 - 1 }
+    }
+
+    /// One file as `[C, imageSize, imageSize]` in 0...255, and the file when it was far smaller than `imageSize`.
+    static func decode(at path: String, imageSize: Int, channels: Int,
+                       cropSide: Int?) throws -> (values: [Float], small: SmallSource?) {
         let png = try PNGImage.read(from: path)
         let side = cropSide ?? Swift.min(png.width, png.height)
         guard side <= Swift.min(png.width, png.height) else {
@@ -117,10 +165,11 @@ public struct ImageFolder: Sendable {
                                             channels: png.channels, layout: .hwc, side: side)
         // 2. HWC bytes -> CHW floats in 0...255 with the requested channel count.
         let chw = planar(square, pixelCount: side * side, from: png.channels, to: channels)
-        // 3. Resize, then map 0...255 -> [-1, 1].
+        // 3. Resize.
         let resized = ImageResize.resize(chw, width: side, height: side, channels: channels, layout: .chw,
                                          toWidth: imageSize, toHeight: imageSize)
-        return resized.map { $0 / 127.5 - 1 }
+        let small = side * 2 < imageSize ? SmallSource(file: path, width: png.width, height: png.height) : nil
+        return (resized, small)
     }
 
     /// Interleaved bytes with `source` channels to planar floats with `target` channels.
@@ -138,6 +187,13 @@ public struct ImageFolder: Sendable {
             }
         }
         return out
+    }
+
+    /// Pointers for the decode workers, which write disjoint slots.
+    private struct SendableBytes: @unchecked Sendable { let p: UnsafeMutablePointer<UInt8>; init(_ p: UnsafeMutablePointer<UInt8>) { self.p = p } }
+    private struct SendableResults: @unchecked Sendable {
+        let p: UnsafeMutablePointer<Result<SmallSource?, Error>>
+        init(_ p: UnsafeMutablePointer<Result<SmallSource?, Error>>) { self.p = p }
     }
 
     /// True for a directory that is not a symlink (lstat), so recursion cannot loop.

@@ -1,14 +1,11 @@
-// Errors a user can fix when reading or writing PNG files: each description is one line that
-// names the file and what was expected.
+// Errors in a PNG's contents (reading) or in the text it is asked to hold (writing); failures of
+// the file operations themselves are FileErrors. Each description is one line that names the file
+// and what was expected.
 
 /// Why a PNG could not be read or written.
 public enum PNGError: Error, CustomStringConvertible, Equatable, Sendable {
     /// The file is missing, not a PNG, truncated or corrupt; `reason` is the OS or libpng message.
     case unreadable(path: String, reason: String)
-    /// The file (or its temporary sibling) could not be created, written or renamed into place.
-    case unwritable(path: String, reason: String)
-    /// `write(to:overwrite: false)` found an existing file.
-    case alreadyExists(path: String)
     /// A text-chunk keyword breaks the PNG rule: 1-79 printable ASCII bytes, no leading, trailing
     /// or doubled spaces.
     case invalidTextKey(path: String, key: String)
@@ -19,10 +16,6 @@ public enum PNGError: Error, CustomStringConvertible, Equatable, Sendable {
         switch self {
         case .unreadable(let path, let reason):
             "cannot read PNG \(path): \(reason)"
-        case .unwritable(let path, let reason):
-            "cannot write PNG \(path): \(reason)"
-        case .alreadyExists(let path):
-            "\(path) already exists; pass --force to overwrite it"
         case .invalidTextKey(let path, let key):
             "cannot write PNG \(path): text key \"\(key)\" must be 1-79 printable ASCII characters without leading, trailing or doubled spaces"
         case .invalidTextValue(let path, let key):

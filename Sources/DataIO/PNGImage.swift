@@ -94,7 +94,8 @@ extension PNGImage {
     /// Text entries whose key and value are printable ASCII become tEXt chunks; others become iTXt
     /// (UTF-8). Values over 512 bytes are compressed.
     /// - Parameter overwrite: when false, an existing `path` is an error (the CLI's `--force` sets it).
-    /// - Throws: `PNGError.alreadyExists`, `.unwritable`, `.invalidTextKey` or `.invalidTextValue`.
+    /// - Throws: `FileError` when the file cannot be written (or exists and `overwrite` is false),
+    ///   `PNGError.invalidTextKey` or `.invalidTextValue` for text the format cannot hold.
     ///   No temporary file is left behind on failure.
     public func write(to path: String, overwrite: Bool) throws {
         for (key, value) in text {
@@ -104,7 +105,7 @@ extension PNGImage {
         // Checked before encoding so the common mistake fails fast. A file created between this
         // check and the rename is overwritten: --force guards against user slips, not races.
         var status = stat()
-        if !overwrite && lstat(path, &status) == 0 { throw PNGError.alreadyExists(path: path) }
+        if !overwrite && lstat(path, &status) == 0 { throw FileError(path: path, operation: .write, code: EEXIST) }
 
         let temporary = Self.temporaryPath(besides: path)
         var err = [CChar](repeating: 0, count: 512 + path.utf8.count)
@@ -126,12 +127,12 @@ extension PNGImage {
         }
         guard written == 0 else {
             unlink(temporary)  // a failed encode may have left a partial file
-            throw PNGError.unwritable(path: path, reason: Self.reasonFromShim(err, path: path))
+            throw FileError(path: path, operation: .write, reason: Self.reasonFromShim(err, path: path))
         }
         guard rename(temporary, path) == 0 else {
-            let reason = String(cString: strerror(errno))
+            let code = errno
             unlink(temporary)
-            throw PNGError.unwritable(path: path, reason: reason)
+            throw FileError(path: path, operation: .rename, code: code)
         }
     }
 

@@ -30,9 +30,12 @@ public struct InpaintingImages {
     public var count: Int { names.count }
 
     /// Images `indices` of `kind`'s test split (the split training never sees).
-    public static func dataset(_ kind: DatasetKind, dataDir: String?, indices: [Int], imageShape: [Int]) throws -> InpaintingImages {
+    /// `check` sees the loaded split first (commands pass `DataCompatibility.check` against their checkpoint).
+    public static func dataset(_ kind: DatasetKind, dataDir: String?, indices: [Int], imageShape: [Int],
+                               check: (ImageSet) throws -> Void = { _ in }) throws -> InpaintingImages {
         if kind == .folder { throw InpaintingInputError.noTestSplit(dataset: "--dataset folder") }
         let set = try DatasetLocator(kind: kind, dataDir: dataDir).load(.test)
+        try check(set)
         let found = [set.channels, set.height, set.width]
         guard found == imageShape else {
             throw InpaintingInputError.wrongShape(source: "--dataset \(kind.rawValue)", found: describe(found), expected: describe(imageShape),

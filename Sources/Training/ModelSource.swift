@@ -59,8 +59,9 @@ public struct ModelSource {
     static func loadDiffusers(folder: String) throws -> ModelSource {
         let configPath = folder + "/" + diffusersConfig, weightsPath = folder + "/" + diffusersWeights
         let unetConfig: UNetConfig
+        let configBytes = try DurableFile.read(configPath)  // a FileError names the file
         do {
-            unetConfig = try JSONDecoder().decode(UNetConfig.self, from: Data(contentsOf: URL(fileURLWithPath: configPath)))
+            unetConfig = try JSONDecoder().decode(UNetConfig.self, from: Data(configBytes))
         } catch {
             throw CheckpointError.unreadable(path: configPath, reason: "not a diffusers UNet2DModel config: \(error)")
         }
@@ -88,12 +89,14 @@ public struct ModelSource {
     /// Writes a model-only export in the diffusers layout: config.json + diffusion_pytorch_model.safetensors
     /// (the diffusion settings ride along in the safetensors metadata for ddpm to read back).
     public static func exportDiffusers(model: UNet, diffusion: DiffusionSettings, to folder: String, overwrite: Bool) throws {
-        let fm = FileManager.default
         let configPath = folder + "/" + diffusersConfig, weightsPath = folder + "/" + diffusersWeights
-        if !overwrite && (fm.fileExists(atPath: configPath) || fm.fileExists(atPath: weightsPath)) {
-            throw CheckpointError.unreadable(path: folder, reason: "already holds an exported model; pass --force to overwrite it")
+        if !overwrite && (FileSystem.kind(of: configPath).exists || FileSystem.kind(of: weightsPath).exists) {
+            throw FileError(path: folder, operation: .write, problem: "it already holds an exported model", advice: "pass --force to overwrite it")
         }
-        try fm.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        try FileSystem.createFolder(folder)
+        // config.json is what makes the folder a model (ModelSource.load): it goes first out and last
+        // in, so a failure part-way leaves no folder that looks like a complete export.
+        try FileSystem.remove(configPath)
         var file = SafetensorsFile()
         for (name, t) in model.stateDict() { file.tensors[name] = SafetensorsTensor(shape: t.shape, floats: t.values) }
         let encoder = JSONEncoder()

@@ -1,3 +1,4 @@
+import DataIO
 import Foundation
 
 /// The folder a training run writes into:
@@ -26,7 +27,7 @@ public struct RunDirectory: Sendable {
     /// Creates the folder for a new run. An existing non-empty folder is an error unless
     /// `force`, which empties it first: a run never silently mixes with or overwrites another.
     public func createForNewRun(force: Bool) throws {
-        for item in try checkAvailableForNewRun(force: force) { try FileManager.default.removeItem(atPath: path + "/" + item) }
+        for item in try checkAvailableForNewRun(force: force) { try FileSystem.remove(path + "/" + item) }
         try createSubfolders()
     }
 
@@ -42,9 +43,7 @@ public struct RunDirectory: Sendable {
 
     public func createSubfolders() throws {
         for p in [path, checkpointsPath, samplesPath] {
-            do { try FileManager.default.createDirectory(atPath: p, withIntermediateDirectories: true) } catch {
-                throw RunDirectoryError.unwritable(p, error.localizedDescription)
-            }
+            try FileSystem.createFolder(p)
         }
     }
 
@@ -92,5 +91,13 @@ public enum RunDirectoryError: Error, CustomStringConvertible {
         case let .unreadable(p, why): "\(p): cannot be read (\(why))"
         case let .noCheckpoint(p): "--resume \(p): no checkpoints/step-*.safetensors in that run folder"
         }
+    }
+}
+
+extension RunDirectory {
+    /// Deletes the temporary files a process killed during a checkpoint, preview or loss-curve write
+    /// left in the run folder (their writer no longer runs); returns their paths.
+    public func removeLeftoverTemporaries() -> [String] {
+        [path, checkpointsPath, samplesPath].flatMap { DurableFile.removeLeftoverTemporaries(in: $0) }
     }
 }

@@ -72,7 +72,7 @@ public struct SamplingJob {
 
     /// Writes each image of a batch to `folder/NNNNN.png`, NNNNN its index in the seeded sequence.
     public func writeImages(_ batch: Tensor, indices: Range<Int>, to folder: String, overwrite: Bool) throws {
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        try FileSystem.createFolder(folder)
         let s = batch.shape, per = s[1] * s[2] * s[3]
         let values = batch.scalars
         for (i, index) in indices.enumerated() {

@@ -26,5 +26,7 @@ extension TrainConfig {
         if let k = model.classes { try require(k >= 1, "--classes must be at least 1 (got \(k)).") }
         let problems = model.unetConfig.validationErrors()
         try require(problems.isEmpty, "model: " + problems.joined(separator: "; "))
+        // Stated size limits and the machine's memory, before anything is allocated.
+        try InputLimits.checkTraining(self)
     }
 }

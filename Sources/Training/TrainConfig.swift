@@ -87,13 +87,13 @@ public struct DiffusionSettings: Codable, Equatable, Sendable {
     public init(from decoder: Decoder) throws {
         try rejectUnknownKeys(decoder, CodingKeys.self)
         let d = DiffusionSettings(), c = try decoder.container(keyedBy: CodingKeys.self)
-        schedule = try c.decodeIfPresent(BetaSchedule.self, forKey: .schedule) ?? d.schedule
+        schedule = try c.decodeChoiceIfPresent(BetaSchedule.self, forKey: .schedule) ?? d.schedule
         timesteps = try c.decodeIfPresent(Int.self, forKey: .timesteps) ?? d.timesteps
         betaMin = try c.decodeIfPresent(Double.self, forKey: .betaMin) ?? d.betaMin
         betaMax = try c.decodeIfPresent(Double.self, forKey: .betaMax) ?? d.betaMax
         logScale = try c.decodeIfPresent(Double.self, forKey: .logScale) ?? d.logScale
         cosineOffset = try c.decodeIfPresent(Double.self, forKey: .cosineOffset) ?? d.cosineOffset
-        loss = try c.decodeIfPresent(LossKind.self, forKey: .loss) ?? d.loss
+        loss = try c.decodeChoiceIfPresent(LossKind.self, forKey: .loss) ?? d.loss
     }
 
     public var scheduleParameters: ScheduleParameters {
@@ -117,7 +117,7 @@ public struct DataSettings: Codable, Equatable, Sendable {
     public init(from decoder: Decoder) throws {
         try rejectUnknownKeys(decoder, CodingKeys.self)
         let d = DataSettings(), c = try decoder.container(keyedBy: CodingKeys.self)
-        dataset = try c.decodeIfPresent(DatasetKind.self, forKey: .dataset) ?? d.dataset
+        dataset = try c.decodeChoiceIfPresent(DatasetKind.self, forKey: .dataset) ?? d.dataset
         dataDir = try c.decodeIfPresent(String.self, forKey: .dataDir) ?? d.dataDir
         flip = try c.decodeIfPresent(Bool.self, forKey: .flip) ?? d.flip
         limit = try c.decodeIfPresent(Int.self, forKey: .limit) ?? d.limit
@@ -167,9 +167,9 @@ public struct TrainingSettings: Codable, Equatable, Sendable {
         steps = try c.decodeIfPresent(Int.self, forKey: .steps) ?? d.steps
         minutes = try c.decodeIfPresent(Double.self, forKey: .minutes) ?? d.minutes
         learningRate = try c.decodeIfPresent(Float.self, forKey: .learningRate) ?? d.learningRate
-        lrSchedule = try c.decodeIfPresent(LRSchedule.self, forKey: .lrSchedule) ?? d.lrSchedule
+        lrSchedule = try c.decodeChoiceIfPresent(LRSchedule.self, forKey: .lrSchedule) ?? d.lrSchedule
         scheduleSteps = try c.decodeIfPresent(Int.self, forKey: .scheduleSteps) ?? d.scheduleSteps
-        optimizer = try c.decodeIfPresent(OptimizerKind.self, forKey: .optimizer) ?? d.optimizer
+        optimizer = try c.decodeChoiceIfPresent(OptimizerKind.self, forKey: .optimizer) ?? d.optimizer
         warmupSteps = try c.decodeIfPresent(Int.self, forKey: .warmupSteps) ?? d.warmupSteps
         weightDecay = try c.decodeIfPresent(Float.self, forKey: .weightDecay) ?? d.weightDecay
         gradClip = try c.decodeIfPresent(Float.self, forKey: .gradClip) ?? d.gradClip

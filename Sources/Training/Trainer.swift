@@ -22,6 +22,7 @@ public final class Trainer {
     public var logEvery = 25
 
     private let objective: TrainingObjective
+    private let prefetcher: BatchPrefetcher
     private let metrics: MetricsLog
     private var settings: TrainingSettings { state.config.training }
     private let schedule: LRScheduleSettings
@@ -37,6 +38,7 @@ public final class Trainer {
         self.train = train
         self.validation = validation
         objective = TrainingObjective(tables: state.tables, loss: c.diffusion.loss)
+        prefetcher = BatchPrefetcher(images: train)
         metrics = try MetricsLog(path: run.metricsPath, upToStep: state.progress.step)
         // The schedule's length is fixed when the run starts and stored with it; a resumed run
         // keeps the curve even when its --steps changes. Runs bounded only by --minutes use 10k.
@@ -68,7 +70,8 @@ public final class Trainer {
 
     /// The run's total steps when bounded by --steps or --epochs (the smaller), else nil.
     static func plannedSteps(_ t: TrainingSettings, stepsPerEpoch: Int) -> Int? {
-        let byEpochs = t.epochs.map { $0 * stepsPerEpoch }
+        // Saturating: --epochs 10^18 means "no epoch bound", not an overflow trap.
+        let byEpochs = t.epochs.map { e in e.multipliedReportingOverflow(by: stepsPerEpoch).overflow ? Int.max : e * stepsPerEpoch }
         switch (t.steps, byEpochs) {
         case let (s?, e?): return min(s, e)
         case let (s?, nil): return s
@@ -110,12 +113,16 @@ public final class Trainer {
             if let reason = stopReason() { return try finish(reason) }
 
             // 1. The batch: this epoch's next slice of the permutation.
+            //    Gathered in the background during the previous step; the next one starts now.
             let step = state.progress.step
             let b = settings.batchSize
-            let indices = Array(permutation[(state.progress.batchInEpoch * b)..<((state.progress.batchInEpoch + 1) * b)])
-            var rng = RandomGenerator(seed: settings.seed, stream: RandomStreams.step(step))
-            let flips = state.config.data.flip ? (0..<b).map { _ in rng.nextFloat() < 0.5 } : nil
-            let x0 = Tensor(shape: [b, train.channels, train.height, train.width], values: train.gather(indices: indices, flips: flips))
+            let (plan, generator) = batchPlan(step: step, batchInEpoch: state.progress.batchInEpoch, permutation: permutation)
+            var rng = generator
+            let indices = plan.indices
+            let x0 = Tensor(shape: [b, train.channels, train.height, train.width], values: prefetcher.batch(plan))
+            if state.progress.batchInEpoch + 1 < stepsPerEpoch {
+                prefetcher.prefetch(batchPlan(step: step + 1, batchInEpoch: state.progress.batchInEpoch + 1, permutation: permutation).plan)
+            }
             let labels = classLabels(for: indices, using: &rng)
             let draw = objective.draw(batch: b, shape: x0.shape, using: &rng)
 
@@ -125,9 +132,7 @@ public final class Trainer {
                 state.model(x, timesteps: t, classLabels: labels, context: &context)
             }
             let lossValue = Double(loss.item())
-            guard lossValue.isFinite else {
-                throw ConfigError.invalid("training diverged at step \(step) (loss \(lossValue)); lower --learning-rate or enable --grad-clip")
-            }
+            guard lossValue.isFinite else { throw TrainingError.diverged(step: step, loss: lossValue, settings: state.config, learningRate: schedule.learningRate(at: step)) }
             loss.backward()
             lastGradNorm = clipGradientNorm(state.parameters, maxNorm: settings.gradClip)
             let lr = schedule.learningRate(at: step)
@@ -184,6 +189,16 @@ public final class Trainer {
     }
 
     // MARK: - Pieces
+
+    /// Step `step`'s images and flips, and its generator positioned after the flips (the step draws
+    /// its labels and noise from it next). A pure function of (seed, step, permutation), so the
+    /// prefetcher can plan a step ahead.
+    private func batchPlan(step: Int, batchInEpoch: Int, permutation: [Int]) -> (plan: BatchPrefetcher.Plan, generator: RandomGenerator) {
+        let b = settings.batchSize
+        var rng = RandomGenerator(seed: settings.seed, stream: RandomStreams.step(step))
+        let flips = state.config.data.flip ? (0..<b).map { _ in rng.nextFloat() < 0.5 } : nil
+        return (BatchPrefetcher.Plan(indices: Array(permutation[(batchInEpoch * b)..<((batchInEpoch + 1) * b)]), flips: flips), rng)
+    }
 
     /// A fixed shuffle of the training set for `epoch`.
     private func epochPermutation(_ epoch: Int) -> [Int] {

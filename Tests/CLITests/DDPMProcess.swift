@@ -47,7 +47,7 @@ enum DDPMBinary {
     }()
 
     /// Runs `ddpm arguments` in `directory` with TERM=dumb (plain progress lines, no bar).
-    static func run(_ arguments: [String], in directory: String) throws -> DDPMRun {
+    static func run(_ arguments: [String], in directory: String, whileRunning: ((Process) -> Void)? = nil) throws -> DDPMRun {
         let binary = try #require(path, "no ddpm binary next to the test bundle; build it (swift build --build-tests) or set DDPM_BINARY")
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
@@ -55,12 +55,15 @@ enum DDPMBinary {
         process.currentDirectoryURL = URL(fileURLWithPath: directory)
         var environment = ProcessInfo.processInfo.environment
         environment["TERM"] = "dumb"
+        // Dataset caches stay inside the test's folder.
+        environment["DDPM_CACHE_DIR"] = directory + "/.ddpm-cache"
         process.environment = environment
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
         process.standardInput = FileHandle.nullDevice
         try process.run()
+        if let whileRunning { DispatchQueue.global().async { whileRunning(process) } }
         // Drain stderr on another thread so a chatty child cannot block on a full pipe.
         let group = DispatchGroup()
         let errData = CapturedOutput()
@@ -84,6 +87,10 @@ final class WorkFolder: ScratchDirectory {
 
     func ddpm(_ arguments: String...) throws -> DDPMRun { try DDPMBinary.run(arguments, in: path) }
     func ddpm(_ arguments: [String]) throws -> DDPMRun { try DDPMBinary.run(arguments, in: path) }
+    /// Runs ddpm and calls `whileRunning` on another thread once it has started (to send it signals).
+    func ddpm(_ arguments: [String], whileRunning: @escaping (Process) -> Void) throws -> DDPMRun {
+        try DDPMBinary.run(arguments, in: path, whileRunning: whileRunning)
+    }
 }
 
 /// Expects a failed run whose error is one readable line: argument-parser's "Error: …" line, which
@@ -95,7 +102,7 @@ func expectUserError(_ run: DDPMRun, mentions: [String], sourceLocation: SourceL
     for text in mentions {
         #expect(errorLines.first?.contains(text) == true, "the error line should mention \(text)\n\(run)", sourceLocation: sourceLocation)
     }
-    for noise in ["Fatal error", "backtrace", "Stack dump", "Swift runtime failure"] {
+    for noise in ["Fatal error", "backtrace", "Stack dump", "Swift runtime failure", "NSCocoaErrorDomain", "Error Domain="] {
         #expect(!run.stderr.contains(noise), "\(run)", sourceLocation: sourceLocation)
     }
 }

@@ -13,14 +13,25 @@ import Testing
     }
 
     @Test func writingIntoAMissingDirectoryNamesTheTarget() {
-        let error = #expect(throws: DataFileError.self) { try DurableFile.write([1], to: "/nonexistent/dir/ckpt.safetensors") }
-        #expect(error?.description.hasPrefix("/nonexistent/dir/ckpt.safetensors: cannot write (creating /nonexistent/dir/.ckpt.safetensors.tmp-") == true)
-        #expect(error?.description.hasSuffix(": No such file or directory)") == true)
+        let error = #expect(throws: FileError.self) { try DurableFile.write([1], to: "/nonexistent/dir/ckpt.safetensors") }
+        #expect(error?.description == "cannot write /nonexistent/dir/ckpt.safetensors: the folder it goes into does not exist; create the folder first or choose another path")
     }
 
     @Test func readingADirectoryIsAnError() throws {
         let dir = try ScratchDirectory()
-        #expect(throws: DataFileError.unreadable(path: dir.path, reason: "not a regular file")) { try DurableFile.read(dir.path) }
+        let error = #expect(throws: FileError.self) { try DurableFile.read(dir.path) }
+        #expect(error?.path == dir.path && error?.problem == "not a regular file")
+    }
+
+    @Test func leftoverTemporariesOfDeadWritersAreRemovedAndLiveOnesKept() throws {
+        let dir = try ScratchDirectory()
+        // pid 2^22 + 1 is above Linux's pid_max default, so no process has it.
+        try dir.write([1], to: ".step-00000004.safetensors.tmp-4194305-77")
+        try dir.write([1], to: ".step-00000005.safetensors.tmp-\(getpid())-78")
+        try dir.write([1], to: "step-00000003.safetensors")
+        #expect(DurableFile.removeLeftoverTemporaries(in: dir.path) == [dir.file(".step-00000004.safetensors.tmp-4194305-77")])
+        #expect(!dir.exists(".step-00000004.safetensors.tmp-4194305-77"))
+        #expect(dir.exists(".step-00000005.safetensors.tmp-\(getpid())-78") && dir.exists("step-00000003.safetensors"))
     }
 
     @Test func splitsPathsIntoDirectoryAndName() {

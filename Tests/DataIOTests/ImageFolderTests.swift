@@ -25,14 +25,15 @@ import Testing
 
         let folder = try ImageFolder(directory: dir, imageSize: 3, channels: 3)
         #expect(folder.files == [dir + "/a.PNG", dir + "/b.png"])
-        #expect(folder.count == 2 && folder.images.count == 2 * 3 * 3 * 3)
+        let images = try folder.imageSet().pixels
+        #expect(folder.count == 2 && images.count == 2 * 3 * 3 * 3)
         // a: black RGB -> -1; b: white gray replicated to 3 channels -> 1.
-        #expect(folder.images[0..<27].allSatisfy { $0 == -1 })
-        #expect(folder.images[27..<54].allSatisfy { $0 == 1 })
+        #expect(images[0..<27].allSatisfy { $0 == -1 })
+        #expect(images[27..<54].allSatisfy { $0 == 1 })
 
         let recursive = try ImageFolder(directory: dir, imageSize: 2, channels: 1, recursive: true)
         #expect(recursive.files == [dir + "/a.PNG", dir + "/b.png", dir + "/sub/c.png"])
-        #expect(abs(recursive.images[8] - (51 / 127.5 - 1)) <= 1e-6)
+        #expect(try recursive.imageSet().pixels[8] == Float(51) / 127.5 - 1)
         #expect(try ImageFolder(directory: dir, imageSize: 2, channels: 1, limit: 1).files == [dir + "/a.PNG"])
     }
 
@@ -79,7 +80,7 @@ import Testing
         try populate(dir, ["a.png": (2, 2, 1, 0)])
         try PNGTestSupport.write(Array("garbage".utf8), to: dir + "/b.png")
         #expect(throws: PNGError.unreadable(path: dir + "/b.png", reason: "not a PNG file (bad signature)")) {
-            try ImageFolder(directory: dir, imageSize: 2, channels: 1)
+            try ImageFolder(directory: dir, imageSize: 2, channels: 1).imageSet()
         }
     }
 
@@ -88,8 +89,24 @@ import Testing
         defer { PNGTestSupport.remove(dir) }
         try populate(dir, ["a.png": (5, 3, 1, 0)])
         let error = #expect(throws: ImageFolderError.self) {
-            try ImageFolder(directory: dir, imageSize: 2, channels: 1, cropSide: 4)
+            try ImageFolder(directory: dir, imageSize: 2, channels: 1, cropSide: 4).imageSet()
         }
         #expect(error?.description == "\(dir)/a.png is 5x3, smaller than the 4x4 center crop")
+    }
+
+    @Test func sourcesFarSmallerThanTheImageSizeAreNamed() throws {
+        let dir = try PNGTestSupport.scratchDirectory()
+        defer { PNGTestSupport.remove(dir) }
+        try populate(dir, ["big.png": (28, 28, 1, 9), "dot.png": (1, 1, 1, 200), "half.png": (14, 14, 1, 3), "tiny.png": (13, 20, 1, 3)])
+        let folder = try ImageFolder(directory: dir, imageSize: 28, channels: 1)
+        let small = try folder.decodeBytes(0..<folder.count).small
+        // Enlarged more than 2x: 1x1 and the 13-pixel side; 14 -> 28 is exactly 2x and passes.
+        #expect(small == [.init(file: dir + "/dot.png", width: 1, height: 1), .init(file: dir + "/tiny.png", width: 13, height: 20)])
+        #expect(ImageFolder.warning(for: small, imageSize: 28)
+                == "\(dir)/dot.png (1x1), \(dir)/tiny.png (13x20): far smaller than --image-size 28, enlarged more than 2x (blurry training images)")
+        // The bytes are the rounded resized values, decoded in parallel into file order.
+        let bytes = try folder.decodeBytes(0..<folder.count).bytes
+        #expect(bytes.count == 4 * 28 * 28)
+        #expect(bytes[0] == 9 && bytes[28 * 28] == 200 && bytes[2 * 28 * 28] == 3)
     }
 }

@@ -56,7 +56,8 @@ import Testing
         #expect(row == [15, 14, 13].map { Float($0) / 127.5 - 1 })
         #expect(Array(batch[12..<24]) == Array(set.pixels[12..<24]), "image 1 is not flagged")
         // Flipping twice restores the image.
-        let flippedSet = ImageSet(count: 2, channels: 2, height: 2, width: 3, pixels: batch, labels: set.labels)
+        let flippedBytes = batch.map { UInt8((($0 + 1) * 127.5).rounded()) }
+        let flippedSet = ImageSet(bytes: flippedBytes, labels: set.labels, channels: 2, height: 2, width: 3)
         #expect(flippedSet.gather(indices: [0, 1], flips: [true, false]) == set.pixels)
     }
 
@@ -65,5 +66,13 @@ import Testing
         let picked = set.selectingClasses([1, 3])
         #expect(picked.labels == [1, 3, 1])
         #expect(picked.pixels == [1, 3, 11].map { set.pixels[$0] })
+    }
+
+    @Test func subsetsAreViewsOfTheSameBytes() {
+        let set = Self.numbered(count: 5, channels: 1, height: 1, width: 2)
+        let (train, validation) = set.splittingValidation(last: 2)
+        #expect(train.storage === set.storage && validation.storage === set.storage)
+        #expect(validation.bytes(ofImages: 0..<2) == set.bytes(ofImages: 3..<5))
+        #expect(validation.gather(indices: [1, 0]) == set.gather(indices: [4, 3]))
     }
 }

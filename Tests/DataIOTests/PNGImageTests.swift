@@ -209,8 +209,8 @@ import Testing
         defer { PNGTestSupport.remove(dir) }
         let path = dir + "/out.png"
         try small.write(to: path, overwrite: false)
-        let error = #expect(throws: PNGError.self) { try other.write(to: path, overwrite: false) }
-        #expect(error?.description == "\(path) already exists; pass --force to overwrite it")
+        let error = #expect(throws: FileError.self) { try other.write(to: path, overwrite: false) }
+        #expect(error?.description == "cannot write \(path): it already exists; pass --force to overwrite it or choose another path")
         #expect(try PNGImage.read(from: path) == small)
         try other.write(to: path, overwrite: true)
         #expect(try PNGImage.read(from: path) == other)
@@ -222,15 +222,14 @@ import Testing
         defer { PNGTestSupport.remove(dir) }
         // A non-empty directory where the file should go: encoding succeeds, rename fails.
         try FileManager.default.createDirectory(atPath: dir + "/taken.png/inner", withIntermediateDirectories: true)
-        let error = #expect(throws: PNGError.self) { try small.write(to: dir + "/taken.png", overwrite: true) }
-        guard case .unwritable(let path, _) = error else { return }
-        #expect(path == dir + "/taken.png")
+        let error = #expect(throws: FileError.self) { try small.write(to: dir + "/taken.png", overwrite: true) }
+        #expect(error?.path == dir + "/taken.png")
         #expect(try PNGTestSupport.contents(of: dir) == ["taken.png"])
     }
 
     @Test func missingDirectoryNamesTheDestination() throws {
-        let error = #expect(throws: PNGError.self) { try small.write(to: "/nonexistent/dir/out.png", overwrite: false) }
-        #expect(error == .unwritable(path: "/nonexistent/dir/out.png", reason: "No such file or directory"))
+        let error = #expect(throws: FileError.self) { try small.write(to: "/nonexistent/dir/out.png", overwrite: false) }
+        #expect(error == FileError(path: "/nonexistent/dir/out.png", operation: .write, code: ENOENT))
     }
 
     @Test func temporaryPathIsAHiddenSibling() {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import DataIO
 import Training
 
 extension DDPM {
@@ -12,6 +13,7 @@ extension DDPM {
         @Flag(help: "Overwrite an existing export.") var force = false
 
         func run() throws {
+            try FileSystem.checkCanCreate(folder: out, flag: "--out")
             let source = try model.resolve()
             try ModelSource.exportDiffusers(model: source.model, diffusion: source.config.diffusion, to: out, overwrite: force)
             print("wrote \(out)/config.json and \(out)/diffusion_pytorch_model.safetensors (\(model.useEMA ? "EMA" : "raw") weights)")

@@ -19,12 +19,15 @@ extension DDPM {
                 for (k, v) in png.text { print("  \(k): \(v)") }
                 return
             }
-            var isDir: ObjCBool = false
-            if FileManager.default.fileExists(atPath: path, isDirectory: &isDir), !isDir.boolValue {
-                let c = try Checkpoint.read(from: path)
-                print("\(path): ddpm checkpoint")
-                printSummary(step: c.progress.step, epoch: c.progress.epoch, parameters: c.model.values.reduce(0) { $0 + $1.values.count },
-                             hasEMA: c.ema != nil, config: c.config)
+            // A checkpoint file, or a run folder's latest checkpoint: described only once validated.
+            let (exists, isFolder) = FileSystem.kind(of: path)
+            let runCheckpoint = isFolder && !FileSystem.kind(of: path + "/" + ModelSource.diffusersConfig).exists
+                ? try RunDirectory(path: path).latestCheckpoint() : nil
+            if let file = exists && !isFolder ? path : runCheckpoint {
+                let c = try Checkpoint.read(from: file)
+                let parameters = try c.validate(path: file)
+                print("\(file): ddpm checkpoint (weights match the config)")
+                printSummary(step: c.progress.step, epoch: c.progress.epoch, parameters: parameters, hasEMA: c.ema != nil, config: c.config)
                 if let best = c.progress.bestValidationLoss { print("best validation loss: \(best) (step \(c.progress.bestStep ?? 0))") }
                 return
             }

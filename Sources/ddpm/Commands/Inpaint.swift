@@ -36,14 +36,18 @@ extension DDPM {
         func validate() throws {
             guard nPerImage >= 1 else { throw ValidationError("--n-per-image must be at least 1 (got \(nPerImage)).") }
             guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1 (got \(batchSize)).") }
+            try InputLimits.check("--batch-size", batchSize, atMost: InputLimits.maxBatchSize)
+            try InputLimits.check("--n-per-image", nPerImage, atMost: InputLimits.maxGridImages, why: "every completion goes into the grid")
         }
 
         func run() throws {
             let outputs = [("--out", out), ("--trajectory", trajectory), ("--schedule-plot", schedulePlot), ("--scores", scores),
                            ("--out-dir", outDir.map { $0 + InpaintingJob.completionFileName(input: 0, completion: 0) })]
-            for case let (flag, path?) in outputs where !force && FileManager.default.fileExists(atPath: path) {
-                throw CLIError("\(flag) \(path) already exists; pass --force to overwrite it")
+            // Every output is checked before the model runs (FileSystem: one FileError line naming the flag).
+            for case let (flag, path?) in outputs where flag != "--out-dir" || FileSystem.kind(of: outDir!).isFolder {
+                try FileSystem.checkWritableFile(path, overwrite: force, flag: flag)
             }
+            if let outDir { try FileSystem.checkCanCreate(folder: outDir, flag: "--out-dir") }
             let source = try model.resolve()
             let tables = try source.config.diffusion.noiseTables()
             let imageShape = [source.model.config.inChannels, source.model.config.sampleSize, source.model.config.sampleSize]
@@ -96,7 +100,12 @@ extension DDPM {
             let kind = inputs.dataset ?? source.config.data.dataset
             let dataDir = inputs.dataDir ?? (inputs.dataset == nil ? source.config.data.dataDir : nil)
             let indices = try inputs.parsedIndices() ?? Array(0..<inputs.count)
-            return try InpaintingImages.dataset(kind, dataDir: dataDir, indices: indices, imageShape: imageShape)
+            return try InpaintingImages.dataset(kind, dataDir: dataDir, indices: indices, imageShape: imageShape) { set in
+                try DataCompatibility.check(checkpoint: source.weightsFile, model: source.config.model,
+                                            trainedOn: source.weightsKind == .exported ? nil : source.config.data.dataset,
+                                            dataset: kind, images: set,
+                                            dataSource: inputs.dataset.map { "--dataset \($0.rawValue)" } ?? "the checkpoint's dataset")
+            }
         }
 
         private func loadMasks(count: Int, imageShape: [Int]) throws -> [InpaintMask] {

@@ -14,7 +14,8 @@ extension DDPM {
         @OptionGroup var sampling: SamplerOptions
 
         @Option(name: .customLong("n"), help: "Number of images.") var count = 64
-        @Option(help: ArgumentHelp("The PNG grid to write.", valueName: "path")) var out = "grid.png"
+        @Option(help: ArgumentHelp("The PNG grid to write (default grid.png; at most \(InputLimits.maxGridImages) images: with --images-dir and a larger --n no grid is written).", valueName: "path"))
+        var out: String?
         @Option(help: "Images per grid row (default: a square-ish grid).") var nrow: Int?
         @Option(help: "Images denoised together.") var batchSize = 64
         @Option(help: ArgumentHelp("Also write each image as a PNG into this folder.", valueName: "dir")) var imagesDir: String?
@@ -27,31 +28,64 @@ extension DDPM {
             guard count >= 1 else { throw ValidationError("--n must be at least 1 (got \(count)).") }
             guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1 (got \(batchSize)).") }
             if let nrow, nrow < 1 { throw ValidationError("--nrow must be at least 1 (got \(nrow)).") }
+            try InputLimits.check("--batch-size", batchSize, atMost: InputLimits.maxBatchSize)
+            if out != nil || imagesDir == nil {
+                try InputLimits.check("--n", count, atMost: InputLimits.maxGridImages,
+                                      why: "a grid PNG holds at most \(InputLimits.maxGridImages) images; pass --images-dir DIR (and no --out) to write one PNG per image")
+            }
+        }
+
+        /// The grid to write: --out, else grid.png unless --images-dir takes more images than a grid holds.
+        private var gridPath: String? {
+            if let out { return out }
+            return imagesDir != nil && count > InputLimits.maxGridImages ? nil : "grid.png"
         }
 
         func run() throws {
-            let outputs = [("--out", out), ("--trajectory", trajectory), ("--images-dir", imagesDir.map { $0 + "/00000.png" })]
-            for case let (flag, path?) in outputs where !force && FileManager.default.fileExists(atPath: path) {
-                throw CLIError("\(flag) \(path) already exists; pass --force to overwrite it")
+            // Every output is checked before the model runs: a long sampling run never ends in "folder missing".
+            if let gridPath { try FileSystem.checkWritableFile(gridPath, overwrite: force, flag: "--out") }
+            if let trajectory { try FileSystem.checkWritableFile(trajectory, overwrite: force, flag: "--trajectory") }
+            if let imagesDir {
+                try FileSystem.checkCanCreate(folder: imagesDir, flag: "--images-dir")
+                if FileSystem.kind(of: imagesDir).isFolder {
+                    try FileSystem.checkWritableFile(imagesDir + "/00000.png", overwrite: force, flag: "--images-dir")
+                }
             }
             let source = try model.resolve()
+            try InputLimits.checkSampling(count: count, batchSize: batchSize, model: source.config.model,
+                                          gridImages: gridPath == nil ? nil : count, nrow: nrow)
             let tables = try source.config.diffusion.noiseTables()
             let labels = try classLabels(source)
             let job = try SamplingJob(model: source.model, tables: tables, settings: sampling.settings, seed: sampling.seed,
                                       batchSize: batchSize, classLabels: labels, provenance: provenance(source))
+            if let imagesDir { try FileSystem.createFolder(imagesDir) }
             let bar = ProgressBar(label: "sample")
             let recorder = TrajectoryRecorder(steps: job.sampler.stepCount, images: min(4, count, batchSize))
+            // Batches stream to --images-dir and are dropped; only a grid keeps them (at most maxGridImages).
             var gridBatches: [Tensor] = []
-            try job.run(count: count, progress: { done, total in
-                bar.update(done: done, total: total, unit: "step", rate: nil, etaSeconds: nil, fields: "")
-            }, trajectory: trajectory == nil ? nil : recorder.record) { indices, batch in
-                gridBatches.append(batch)
-                if let imagesDir { try job.writeImages(batch, indices: indices, to: imagesDir, overwrite: force) }
+            var written = 0
+            do {
+                try job.run(count: count, progress: { done, total in
+                    bar.update(done: done, total: total, unit: "step", rate: nil, etaSeconds: nil, fields: "")
+                }, trajectory: trajectory == nil ? nil : recorder.record) { indices, batch in
+                    if gridPath != nil { gridBatches.append(batch) }
+                    if let imagesDir {
+                        try job.writeImages(batch, indices: indices, to: imagesDir, overwrite: force)
+                        written = indices.upperBound
+                    }
+                }
+            } catch let error as FileError where written > 0 {
+                // The PNGs already written are complete files, but the set is not: say so.
+                throw FileError(path: error.path, operation: error.operation, problem: error.problem,
+                                advice: [error.advice, "only images 0…\(written - 1) of \(count) were written to \(imagesDir ?? "")"]
+                                    .compactMap { $0 }.joined(separator: "; "), code: error.code)
             }
             bar.finish()
-            try job.writeGrid(Tensor.concatenate(gridBatches, axis: 0), nrow: nrow ?? Int(Double(count).squareRoot().rounded(.up)),
-                              to: out, overwrite: force)
-            print("wrote \(count) images to \(out)")
+            if let gridPath {
+                try job.writeGrid(Tensor.concatenate(gridBatches, axis: 0), nrow: nrow ?? Int(Double(count).squareRoot().rounded(.up)),
+                                  to: gridPath, overwrite: force)
+                print("wrote \(count) images to \(gridPath)")
+            }
             if let imagesDir { print("wrote \(count) PNGs to \(imagesDir)/") }
             if let trajectory {
                 var png = recorder.strip()

@@ -3,6 +3,7 @@ import DataIO
 import Diffusion
 import Figures
 import Foundation
+import Training
 
 extension DDPM {
     struct Schedule: ParsableCommand {
@@ -21,9 +22,13 @@ extension DDPM {
 
         func validate() throws {
             if out == nil && csv == nil { throw ValidationError("Nothing to do: give --out FILE.png and/or --csv FILE (or --csv -).") }
+            try InputLimits.check("--timesteps", timesteps, atMost: InputLimits.maxTimesteps)
         }
 
         func run() throws {
+            // Outputs are checked before anything is computed or written, so a bad --out leaves no CSV behind.
+            if let csv, csv != "-" { try FileSystem.checkWritableFile(csv, overwrite: force, flag: "--csv") }
+            if let out { try FileSystem.checkWritableFile(out, overwrite: force, flag: "--out") }
             let kinds = schedule.schedules
             let parameters = ScheduleParameters(timesteps: timesteps, betaMin: betaMin, betaMax: betaMax, logScale: logScale)
             let tables = try kinds.map { try NoiseTables(schedule: $0, parameters: parameters) }
@@ -48,8 +53,7 @@ extension DDPM {
             }
             let text = lines.joined(separator: "\n") + "\n"
             if path == "-" { print(text, terminator: ""); return }
-            if !force && FileManager.default.fileExists(atPath: path) { throw CLIError("--csv \(path) already exists; pass --force to overwrite it") }
-            try text.write(toFile: path, atomically: true, encoding: .utf8)
+            try FileSystem.write(text, to: path, overwrite: force)
             printError("wrote \(path)")
         }
 

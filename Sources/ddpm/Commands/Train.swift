@@ -1,4 +1,5 @@
 import ArgumentParser
+import DataIO
 import Foundation
 import Training
 
@@ -26,7 +27,7 @@ extension DDPM {
             if resume != nil && (runDir != nil || force) {
                 throw ValidationError("--resume continues a run in place; it cannot be combined with --run-dir or --force.")
             }
-            if resume != nil, let flag = options.settings.givenFlags.first {
+            if resume != nil, let flag = options.settings.givenFlags.first(where: { !Self.dataFlags.contains($0) }) {
                 throw ValidationError("--resume takes the model, data and optimizer settings from the checkpoint, so \(flag) cannot be given with it; only --steps, --epochs, --minutes, --validate-every, --validation-images, --early-stopping, --checkpoint-every, --keep-checkpoints and --sample-every may.")
             }
         }
@@ -34,10 +35,16 @@ extension DDPM {
         func run() throws {
             let (state, run) = try prepare()
             let data = try TrainingData.load(state.config.data, model: state.config.model)
+            for warning in data.warnings { printError("warning: " + warning) }
+            if let resume {
+                try DataCompatibility.check(checkpoint: resume, model: state.config.model, trainedOn: state.config.data.dataset,
+                                            dataset: state.config.data.dataset, images: data.train,
+                                            dataSource: "--resume's data (\(state.config.data.dataDir ?? state.config.data.dataset.rawValue))")
+            }
             try Trainer.check(state.config, train: data.train, validation: data.validation)
             if resume == nil { try run.createForNewRun(force: force) }
             let trainer = try Trainer(state: state, run: run, train: data.train, validation: data.validation)
-            try state.config.yaml().write(toFile: run.configPath, atomically: true, encoding: .utf8)
+            try FileSystem.write(try state.config.yaml(), to: run.configPath, overwrite: true)
             if let warning = state.tables.terminalSignalWarning { printError(warning) }
             printError("training \(state.model.parameterCount) parameters on \(data.train.count) images"
                        + " (\(data.validation?.count ?? 0) for validation) → \(run.path)")
@@ -51,14 +58,35 @@ extension DDPM {
             print("checkpoint:  \((try run.latestCheckpoint()) ?? "-")")
             print("loss curve:  \(run.lossCurvePath)")
             print("sample with: ddpm sample --checkpoint \(run.path) --n 64 --out \(run.path)/samples.png")
+            let status = ExitStatus.forStop(reason, signal: StopSignal.signal)
+            if status != .finished { throw ExitCode(status.rawValue) }
+        }
+
+        /// With --resume, --dataset and --image-size may only repeat what the checkpoint was trained on;
+        /// anything else is a mismatch that names both sides (the other run settings are refused outright).
+        static let dataFlags: Set = ["--dataset", "--image-size"]
+
+        private func checkDataFlags(against checkpoint: Checkpoint, path: String) throws {
+            let given = options.settings.patches.filter { Self.dataFlags.contains($0.flag) }
+            guard !given.isEmpty else { return }
+            var requested = checkpoint.config
+            for patch in given { try patch.apply(&requested) }
+            let source = [options.settings.dataset.map { "--dataset \($0.rawValue)" }, options.settings.imageSize.map { "--image-size \($0)" }]
+                .compactMap { $0 }.joined(separator: " ")
+            try DataCompatibility.check(checkpoint: path, model: checkpoint.config.model, trainedOn: checkpoint.config.data.dataset,
+                                        dataset: requested.data.dataset, channels: requested.model.channels,
+                                        imageSize: requested.model.imageSize, dataSource: source)
         }
 
         /// A fresh state in a new run folder, or the resumed state of an existing one.
         private func prepare() throws -> (TrainingState, RunDirectory) {
             if let resume {
                 let run = RunDirectory(path: resume)
+                // A kill during a checkpoint write leaves a temporary file; the next resume removes it.
+                for leftover in run.removeLeftoverTemporaries() { printError("removed \(leftover), left by an interrupted checkpoint write") }
                 guard let latest = try run.latestCheckpoint() else { throw RunDirectoryError.noCheckpoint(resume) }
                 var checkpoint = try Checkpoint.read(from: latest)
+                try checkDataFlags(against: checkpoint, path: latest)
                 checkpoint.config = try options.resuming(checkpoint.config)
                 return (try TrainingState(resuming: checkpoint, path: latest), run)
             }
