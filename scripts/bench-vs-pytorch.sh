@@ -152,7 +152,7 @@ for r in $(seq 1 "$rounds"); do
           # shellcheck disable=SC2046
           rss=$(timed_rss "$out.ddpm" "$ddpm" train --config "configs/$c.yaml" $(data_args "$c") --minutes "$minutes" \
                   --run-dir "$work/loop-$c-$r" --force --sample-every 0 --validate-every 1000000 --checkpoint-every 1000000)
-          record ddpm "$c" loop "$r" "$("$py" scripts/bench/table.py --loop-rate "$work/loop-$c-$r/metrics.jsonl" "$(cat "$out.ddpm.cpu")")" "$rss"
+          record ddpm "$c" loop "$r" "$("$py" scripts/bench/table.py --loop-rate "$work/loop-$c-$r/metrics.jsonl" "$(cat "$out.ddpm.cpu")" "$out.ddpm" "$minutes")" "$rss"
           # shellcheck disable=SC2046
           rss=$(timed_rss "$out.torch" "$py" scripts/bench/torch_twin.py loop --model-dir "$work/export-$c" \
                   --threads "$threads" --minutes "$minutes" --data-dir "$(data_dir "$c")" $(recipe "$c"))

@@ -2,10 +2,13 @@
 """The table of scripts/bench-vs-pytorch.sh, from its results.jsonl (standard library only).
 
   table.py RESULTS.jsonl                 prints the markdown table
-  table.py --loop-rate METRICS.jsonl CPU ddpm train's whole-loop figure as {"seconds": [s], "images": n, ...}:
+  table.py --loop-rate METRICS.jsonl CPU [LOG MINUTES]
+                                         ddpm train's whole-loop figure as {"seconds": [s], "images": n, ...}:
                                          the images and time of every log window after step 1 (the first
                                          step warms up, and the PyTorch loop is timed the same way); CPU is
-                                         the process's CPU seconds (all of it, start-up included)
+                                         the process's CPU seconds (all of it, start-up included); with
+                                         LOG (train's output) and MINUTES, a run too short for a second log
+                                         window gives a lower bound from its step count
 
 Per workload and side, each round gives one time: the median of its timed runs. The table shows the
 median over rounds and the fastest single run, images/s and model GFLOP/s at the median, the share of
@@ -23,7 +26,7 @@ WORKLOADS = [("train", "train step ×64"), ("forward", "sampling forward ×64"),
              ("ddim", "DDIM 50 steps, 64 images (end to end)"), ("loop", "whole training loop")]
 
 
-def loop_rate(path, cpu, batch=64):
+def loop_rate(path, cpu, log=None, minutes=None, batch=64):
     records = [json.loads(line) for line in open(path) if line.strip()]
     steps = [r for r in records if "imagesPerSecond" in r]
     seconds, images, previous = 0.0, 0, None
@@ -33,6 +36,15 @@ def loop_rate(path, cpu, batch=64):
             images += n
             seconds += n / r["imagesPerSecond"]
         previous = r["step"]
+    if images == 0 and log and steps and steps[0]["step"] == 1:
+        # Fewer than 25 steps: no log window after step 1. ddpm stops after the first step that ends
+        # past the --minutes budget, so steps 2..N-1 all ended within it: (N - 2) steps in at most
+        # budget - (time of step 1) seconds, a lower bound on ddpm's rate.
+        import re
+        m = re.search(r"stopped at step (\d+): time budget used", open(log).read())
+        if m and int(m.group(1)) > 2:
+            images = (int(m.group(1)) - 2) * batch
+            seconds = float(minutes) * 60 - batch / steps[0]["imagesPerSecond"]
     print(json.dumps({"seconds": [seconds], "cpu_seconds": [cpu], "images": images}))
 
 
@@ -107,8 +119,8 @@ def fmt_s(seconds):
 
 
 if __name__ == "__main__":
-    if len(sys.argv) == 4 and sys.argv[1] == "--loop-rate":
-        loop_rate(sys.argv[2], float(sys.argv[3]))
+    if len(sys.argv) in (4, 6) and sys.argv[1] == "--loop-rate":
+        loop_rate(sys.argv[2], float(sys.argv[3]), *sys.argv[4:])
     elif len(sys.argv) == 2:
         table(sys.argv[1])
     else:
