@@ -63,13 +63,13 @@ def table(path):
             runs[(r["config"], r["workload"])][r["side"]][r["round"]] = r
     peak = statistics.median(peaks) if peaks else float("nan")
 
-    def work_flops(config, workload, images):
-        if workload in ("train", "forward"):
-            return flops.get((config, workload))
+    def flops_per_image(config, workload):   # `ddpm bench` counts a batch of 64
+        if workload in ("train", "forward") and (config, workload) in flops:
+            return flops[(config, workload)] / 64
         if workload == "ddim" and (config, "forward") in flops:
-            return 50 * flops[(config, "forward")] * images / 64
+            return 50 * flops[(config, "forward")] / 64
         if workload == "loop" and (config, "train") in flops:
-            return flops[(config, "train")] * images / 64
+            return flops[(config, "train")] / 64
         return None
 
     configs = list(dict.fromkeys(r["config"] for r in rows if r["workload"] != "peak"))
@@ -99,18 +99,20 @@ def table(path):
             cpu_ratio = f"{statistics.median(cpu['torch'][k] / cpu['ddpm'][k] for k in both):.2f}×" if both else "–"
             common = sorted(set(rates["ddpm"]) & set(rates["torch"]))
             ratios = [rates["torch"][k] / rates["ddpm"][k] for k in common]
-            images = next(iter(sides["ddpm"].values()))["images"]
-            f = work_flops(c, w, images)
+            f = flops_per_image(c, w)
 
-            def gf(t):
+            def gf(rate):
                 if f is None:
                     return "–"
-                g = f / t / 1e9
+                g = f * rate / 1e9
                 return f"{g:.0f} ({100 * g / peak:.0f}%)"
 
             (dm, dmin, dr, drss), (tm, tmin, tr, trss) = cells
-            print(f"| {c} | {label} | {fmt_s(dm)} / {fmt_s(dmin)} | {fmt_s(tm)} / {fmt_s(tmin)} | {dr:.1f} | {tr:.1f} "
-                  f"| {gf(dm)} | {gf(tm)} | **{statistics.median(ratios):.2f}×** ({min(ratios):.2f}–{max(ratios):.2f}) "
+            if w == "loop":   # timed spans of different lengths: show the images they hold
+                dmin, tmin = (next(iter(sides[x].values()))["images"] for x in ("ddpm", "torch"))
+            span = (lambda t, m: f"{fmt_s(t)} ({m} images)") if w == "loop" else (lambda t, m: f"{fmt_s(t)} / {fmt_s(m)}")
+            print(f"| {c} | {label} | {span(dm, dmin)} | {span(tm, tmin)} | {dr:.1f} | {tr:.1f} "
+                  f"| {gf(dr)} | {gf(tr)} | **{statistics.median(ratios):.2f}×** ({min(ratios):.2f}–{max(ratios):.2f}) "
                   f"| {cpu_ratio} | {drss / 2**20:.0f} / {trss / 2**20:.0f} MiB |")
 
 
