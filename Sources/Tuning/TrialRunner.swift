@@ -66,7 +66,7 @@ public final class StudyWorker {
             try Trainer.check(config, train: data.train, validation: data.validation)
             guard data.validation != nil else { throw TuningError.invalid("the dataset has no validation split, which the objective needs") }
             try run.createForNewRun(force: true)
-            try config.yaml().write(toFile: run.configPath, atomically: true, encoding: .utf8)
+            try FileSystem.write(try config.yaml(), to: run.configPath, overwrite: true)
             let state = try TrainingState(config: config)
             let trainer = try Trainer(state: state, run: run, train: data.train, validation: data.validation)
             onEvent(.started(trial: number, values: values, runPath: run.path))

@@ -187,7 +187,7 @@ extension DDPM {
                 print(r.table + "\n")
                 print(r.summary)
                 print(r.bestLine)
-                try r.csv.write(toFile: folder + "/report.csv", atomically: true, encoding: .utf8)
+                try FileSystem.write(r.csv, to: folder + "/report.csv", overwrite: true)
                 try StudyPlots.objectivePlot(state).write(to: folder + "/report-objective.png", overwrite: true)
                 try StudyPlots.parameterPanels(state).write(to: folder + "/report-parameters.png", overwrite: true)
                 print("csv: \(folder)/report.csv  plots: \(folder)/report-objective.png \(folder)/report-parameters.png\n")
