@@ -9,7 +9,8 @@ public enum DatasetKind: String, CaseIterable, Codable, Sendable {
     case fashionMNIST = "fashion-mnist"
     /// CIFAR-10 binary batches, 50000 train + 10000 test, 3×32×32.
     case cifar10
-    /// A directory of PNG images (ImageFolder.swift, top level only; unlabeled: every label is 0).
+    /// A directory of PNG images (ImageFolder.swift): the top level (unlabelled, every label 0), or one
+    /// subfolder per class (labelled, named by the subfolders).
     case folder
 
     /// The directory used when `--data-dir` is not given; `nil` when the kind needs one.

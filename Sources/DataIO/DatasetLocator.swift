@@ -126,7 +126,7 @@ public struct DatasetLocator: Sendable {
 
     /// A folder: decoded in chunks straight into the cache file, so the images are never all in memory.
     private func loadFolder(_ folder: ImageFolder) throws -> (set: ImageSet, warnings: [String]) {
-        let labels = [Int](repeating: 0, count: folder.count)
+        let labels = folder.labels
         guard let cache else {
             let (bytes, small) = try folder.decodeBytes(0..<folder.count)
             return (ImageSet(bytes: bytes, labels: labels, channels: folder.channels, height: folder.imageSize, width: folder.imageSize),
@@ -149,6 +149,17 @@ public struct DatasetLocator: Sendable {
                     ["dataset cache not written (\(error)); decoded the folder into memory"]
                         + (ImageFolder.warning(for: small, imageSize: s).map { [$0] } ?? []))
         }
+    }
+
+    /// The class names of the dataset's labels: built in for MNIST, Fashion-MNIST and CIFAR-10, the
+    /// per-class subfolders for a folder. A folder without them has no labels to condition on.
+    public func classNames() throws -> ClassNames {
+        if let names = ClassNames.builtIn(kind) { return names }
+        guard case let .imageFolder(folder) = try files(for: .train), let classes = ImageFolder.classFolders(in: folder) else {
+            throw DataFileError.mismatched("\(location): no per-class subfolders to take labels from; "
+                                           + "put each class's PNGs in its own subfolder (\(directory)/CLASS/*.png)")
+        }
+        return ClassNames(classes)
     }
 
     // MARK: - Messages

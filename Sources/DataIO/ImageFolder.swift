@@ -30,7 +30,14 @@ public enum ImageFolderError: Error, CustomStringConvertible, Equatable, Sendabl
 }
 
 /// Every PNG in a folder as square images of one size, decoded on demand (`decodeBytes`) so a
-/// caller can stream them into a cache file (DatasetCache) rather than hold them all.
+/// caller can stream them into a cache file (DatasetCache) rather than hold them all; labelled when
+/// the folder is split into per-class subfolders.
+///
+/// Labels: a folder whose top level holds no PNG files but whose subfolders do is a labelled set
+/// (`root/CLASS/*.png`, as torchvision's `ImageFolder`): the non-hidden subfolders holding PNGs
+/// (searched recursively), sorted in byte order, are the classes 0, 1, …, named by the folders.
+/// Their files are interleaved so that every prefix (and so `limit` and the held-out last tenth)
+/// takes about the same share of each class. Any other folder is unlabelled: every label is 0.
 ///
 /// Files: names ending in `.png` (any case), hidden files (leading `.`) skipped, sorted by relative
 /// path in byte order so the order is the same on every machine. By default only the top level is
@@ -47,6 +54,10 @@ public struct ImageFolder: Sendable {
     public let channels: Int
     public let imageSize: Int
     public let cropSide: Int?
+    /// Class label per file (all 0 for an unlabelled folder).
+    public let labels: [Int]
+    /// The class subfolders' names, label order; empty for an unlabelled folder.
+    public let classNames: [String]
 
     public var count: Int { files.count }
 
@@ -55,9 +66,22 @@ public struct ImageFolder: Sendable {
                 cropSide: Int? = nil, limit: Int? = nil) throws {
         shapeCheck(imageSize > 0, "ImageFolder: imageSize must be positive (got \(imageSize))")
         shapeCheck(channels == 1 || channels == 3, "ImageFolder: channels must be 1 or 3 (got \(channels))")
-        var files = try Self.pngFiles(in: directory, recursive: recursive)
-        if let limit { files = Array(files.prefix(Swift.max(limit, 0))) }
+        var files: [String], labels: [Int], classNames: [String] = []
+        if !recursive, let classes = Self.classFolders(in: directory) {
+            let perClass = try classes.map { try Self.pngFiles(in: directory + "/" + $0, recursive: true) }
+            (files, labels) = Self.interleaved(perClass)
+            classNames = classes
+        } else {
+            files = try Self.pngFiles(in: directory, recursive: recursive)
+            labels = [Int](repeating: 0, count: files.count)
+        }
+        if let limit {
+            files = Array(files.prefix(Swift.max(limit, 0)))
+            labels = Array(labels.prefix(files.count))
+        }
         self.files = files
+        self.labels = labels
+        self.classNames = classNames
         self.channels = channels
         self.imageSize = imageSize
         self.cropSide = cropSide
@@ -96,11 +120,34 @@ public struct ImageFolder: Sendable {
         return (bytes, try results.compactMap { try $0.get() })
     }
 
-    /// The whole folder in memory (unlabeled: every label is 0). For small folders and tests; training
-    /// goes through DatasetCache.
+    /// The whole folder in memory, with its labels. For small folders and tests; training goes
+    /// through DatasetCache.
     public func imageSet() throws -> ImageSet {
-        ImageSet(bytes: try decodeBytes(0..<count).bytes, labels: [Int](repeating: 0, count: count),
+        ImageSet(bytes: try decodeBytes(0..<count).bytes, labels: labels,
                  channels: channels, height: imageSize, width: imageSize)
+    }
+
+    /// The class subfolders of a labelled folder (see the type's documentation), or nil when
+    /// `directory` is unlabelled: it holds PNG files at the top level, or no subfolder holds any.
+    public static func classFolders(in directory: String) -> [String]? {
+        // An unreadable folder is not labelled; `pngFiles` then reports why it cannot be read.
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory).filter({ !$0.hasPrefix(".") }) else { return nil }
+        if names.contains(where: { $0.lowercased().hasSuffix(".png") && !isRealDirectory(directory + "/" + $0) }) { return nil }
+        let classes = names.filter { name in
+            isRealDirectory(directory + "/" + name) && (try? pngFiles(in: directory + "/" + name, recursive: true)) != nil
+        }
+        return classes.isEmpty ? nil : classes.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+    }
+
+    /// Files of all classes in one order where file i of a class with n files sits at fraction i/n
+    /// (ties by class): the last tenth holds about the last tenth of every class.
+    static func interleaved(_ perClass: [[String]]) -> (files: [String], labels: [Int]) {
+        var keyed: [(position: Double, label: Int, file: String)] = []
+        for (label, files) in perClass.enumerated() {
+            for (i, file) in files.enumerated() { keyed.append((Double(i) / Double(files.count), label, file)) }
+        }
+        keyed.sort { ($0.position, $0.label) < ($1.position, $1.label) }
+        return (keyed.map(\.file), keyed.map(\.label))
     }
 
     /// One warning line for the files far smaller than `imageSize`, naming the first few.

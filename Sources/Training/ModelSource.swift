@@ -82,13 +82,19 @@ public struct ModelSource {
                 throw CheckpointError.unreadable(path: weightsPath, reason: "the ddpm_diffusion metadata is not valid diffusion settings: \(error)")
             }
         }
+        // Class names ride along like the diffusion settings; without them a label is its number.
+        if let classes = config.model.classes {
+            let json = file.metadata["ddpm_class_names"].flatMap { try? JSONDecoder().decode([String].self, from: Data($0.utf8)) }
+            config.model.classNames = json?.count == classes ? json : ClassNames(count: classes).names
+        }
         return ModelSource(model: model, config: config, path: folder, weightsFile: weightsPath, weightsHash: try fileHash(weightsPath), step: nil,
                            weightsKind: .exported)
     }
 
     /// Writes a model-only export in the diffusers layout: config.json + diffusion_pytorch_model.safetensors
-    /// (the diffusion settings ride along in the safetensors metadata for ddpm to read back).
-    public static func exportDiffusers(model: UNet, diffusion: DiffusionSettings, to folder: String, overwrite: Bool) throws {
+    /// (the diffusion settings and class names ride along in the safetensors metadata for ddpm to read back).
+    public static func exportDiffusers(model: UNet, diffusion: DiffusionSettings, classNames: ClassNames? = nil,
+                                       to folder: String, overwrite: Bool) throws {
         let configPath = folder + "/" + diffusersConfig, weightsPath = folder + "/" + diffusersWeights
         if !overwrite && (FileSystem.kind(of: configPath).exists || FileSystem.kind(of: weightsPath).exists) {
             throw FileError(path: folder, operation: .write, problem: "it already holds an exported model", advice: "pass --force to overwrite it")
@@ -102,6 +108,7 @@ public struct ModelSource {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         file.metadata = ["format": "pt", "ddpm_diffusion": String(decoding: try encoder.encode(diffusion), as: UTF8.self)]
+        if let classNames { file.metadata["ddpm_class_names"] = String(decoding: try encoder.encode(classNames.names), as: UTF8.self) }
         try file.write(to: weightsPath)
         try DurableFile.write(Array(try encoder.encode(model.config)), to: configPath)
     }

@@ -1,4 +1,5 @@
 import DataIO
+import Figures
 import Diffusion
 import Foundation
 import NN
@@ -15,18 +16,27 @@ public struct SamplingJob {
     /// Class per image for a class-conditional model (nil: unconditional); image k gets
     /// `classLabels[k % count]`.
     public let classLabels: [Int]?
+    /// Classifier-free guidance weight w (seed 002's convention, `ClassifierFreeGuidance`); 0 is
+    /// the plain conditional model. Only used with `classLabels`.
+    public let guidance: Float
+    /// Names for the labels, written into each image's provenance.
+    public let classNames: ClassNames?
     /// Provenance written into every PNG (command, checkpoint hash, schedule, ...).
     public let provenance: [(key: String, value: String)]
 
     public init(model: UNet, tables: NoiseTables, settings: SamplerSettings, seed: UInt64, batchSize: Int,
-                classLabels: [Int]? = nil, provenance: [(key: String, value: String)]) throws {
+                classLabels: [Int]? = nil, guidance: Float = 0, classNames: ClassNames? = nil,
+                provenance: [(key: String, value: String)]) throws {
         self.model = model
         self.tables = tables
         self.sampler = try Sampler(tables: tables, settings: settings)
         self.seed = seed
         self.batchSize = batchSize
         self.classLabels = classLabels
-        self.provenance = provenance + [("seed", String(seed)), ("sampler", settings.kind.rawValue),
+        self.guidance = guidance
+        self.classNames = classNames
+        let guided = classLabels == nil ? [] : ClassifierFreeGuidance.provenance(weight: guidance)
+        self.provenance = provenance + guided + [("seed", String(seed)), ("sampler", settings.kind.rawValue),
                                         ("steps", String(sampler.stepCount)),
                                         ("eta", settings.kind == .ddim ? String(settings.eta) : "-"),
                                         ("variance", settings.kind == .ddpm ? settings.variance.rawValue : "-"),
@@ -51,21 +61,33 @@ public struct SamplingJob {
         driver.sampleAll(count: count, policy: sampler.policy, model: noisePredictor())
     }
 
-    /// The model as the sampler's (x_t, t, images) → ε̂, passing each batch its images' class labels.
+    /// The model as the sampler's (x_t, t, images) → ε̂; a class-conditional model is guided
+    /// towards each image's class (`ClassifierFreeGuidance`, one batched pass for both halves).
     public func noisePredictor() -> NoisePredictor {
-        let labels = classLabels
         let model = self.model
-        return { x, t, images in
-            let batchLabels = labels.map { l in images.map { l[$0 % l.count] } }
+        if let labels = classLabels, let guided = model.guidedNoisePredictor(weight: guidance, label: { labels[$0 % labels.count] }) {
+            return guided
+        }
+        return { x, t, _ in
             var context = ForwardContext.inference
-            return model(x, timesteps: t, classLabels: batchLabels, context: &context)
+            return model(x, timesteps: t, classLabels: nil, context: &context)
         }
     }
 
-    /// Writes `images` as a grid PNG with `nrow` images per row.
-    public func writeGrid(_ images: Tensor, nrow: Int, to path: String, overwrite: Bool) throws {
+    /// The class of image `index` of the seeded sequence, described for provenance ("7 Sneaker").
+    public func classDescription(ofImage index: Int) -> String? {
+        classLabels.map { labels in
+            let label = labels[index % labels.count]
+            return classNames?.describe(label) ?? String(label)
+        }
+    }
+
+    /// Writes `images` as a grid PNG with `nrow` images per row, and `rowLabels` (one per row)
+    /// beside the rows when given.
+    public func writeGrid(_ images: Tensor, nrow: Int, rowLabels: [String]? = nil, to path: String, overwrite: Bool) throws {
         let s = images.shape
-        var png = PNGImage.grid(images.scalars, n: s[0], c: s[1], h: s[2], w: s[3], nrow: nrow)
+        var png = rowLabels.map { PNGImage.grid(images.scalars, n: s[0], c: s[1], h: s[2], w: s[3], nrow: nrow, rowLabels: $0) }
+            ?? PNGImage.grid(images.scalars, n: s[0], c: s[1], h: s[2], w: s[3], nrow: nrow)
         png.text = provenance + [("images", String(s[0]))]
         try png.write(to: path, overwrite: overwrite)
     }
@@ -77,7 +99,7 @@ public struct SamplingJob {
         let values = batch.scalars
         for (i, index) in indices.enumerated() {
             var png = PNGImage(chw: Array(values[(i * per)..<((i + 1) * per)]), channels: s[1], height: s[2], width: s[3])
-            png.text = provenance + [("image-index", String(index))]
+            png.text = provenance + [("image-index", String(index))] + (classDescription(ofImage: index).map { [("class", $0)] } ?? [])
             try png.write(to: folder + String(format: "/%05d.png", index), overwrite: overwrite)
         }
     }

@@ -24,6 +24,10 @@ extension TrainConfig {
         try require(t.keepCheckpoints >= 1, "--keep-checkpoints must be at least 1 (got \(t.keepCheckpoints)).")
         if let p = t.earlyStopping { try require(p >= 1, "--early-stopping must be at least 1 validation (got \(p)).") }
         if let k = model.classes { try require(k >= 1, "--classes must be at least 1 (got \(k)).") }
+        try require((0...1).contains(t.classDropout), "--p-uncond must be between 0 and 1 (got \(t.classDropout)).")
+        if let names = model.classNames {
+            try require(names.count == model.classes, "model.classNames: \(names.count) names for \(model.classes.map(String.init) ?? "no") classes")
+        }
         let problems = model.unetConfig.validationErrors()
         try require(problems.isEmpty, "model: " + problems.joined(separator: "; "))
         // Stated size limits and the machine's memory, before anything is allocated.

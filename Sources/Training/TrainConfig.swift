@@ -45,6 +45,9 @@ public struct ModelSettings: Codable, Equatable, Sendable {
     public var normEps: Float = 1e-5
     /// Number of classes for class conditioning (nil = unconditional).
     public var classes: Int? = nil
+    /// Name of each class, label order (set by `--class-conditional` from the dataset; nil: the
+    /// dataset's built-in names, see `classNames(dataset:)`).
+    public var classNames: [String]? = nil
 
     public init() {}
 
@@ -62,6 +65,16 @@ public struct ModelSettings: Codable, Equatable, Sendable {
         groups = try c.decodeIfPresent(Int.self, forKey: .groups) ?? d.groups
         normEps = try c.decodeIfPresent(Float.self, forKey: .normEps) ?? d.normEps
         classes = try c.decodeIfPresent(Int.self, forKey: .classes) ?? d.classes
+        classNames = try c.decodeIfPresent([String].self, forKey: .classNames) ?? d.classNames
+    }
+
+    /// The names of a class-conditional model's labels: its stored names, else the dataset's
+    /// built-in ones when the counts agree, else "0", "1", …; nil for an unconditional model.
+    public func classNames(dataset: DatasetKind) -> ClassNames? {
+        guard let classes else { return nil }
+        if let classNames, classNames.count == classes { return ClassNames(classNames) }
+        if let builtIn = ClassNames.builtIn(dataset), builtIn.count == classes { return builtIn }
+        return ClassNames(count: classes)
     }
 
     public var unetConfig: UNetConfig {
@@ -154,7 +167,8 @@ public struct TrainingSettings: Codable, Equatable, Sendable {
     public var keepCheckpoints = 3
     public var sampleEvery = 1000
     public var sampleCount = 16
-    /// Classifier-free guidance training: probability of replacing the label with "no class".
+    /// Classifier-free guidance training: probability p_uncond of replacing the label with "no
+    /// class" (`--p-uncond`; seed 002 uses 0.1).
     public var classDropout: Float = 0.1
 
     public init() {}

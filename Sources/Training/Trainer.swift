@@ -210,7 +210,13 @@ public final class Trainer {
     /// probability classDropout (classifier-free guidance training, Ho & Salimans 2022).
     private func classLabels(for indices: [Int], using rng: inout RandomGenerator) -> [Int]? {
         guard let null = state.config.model.unetConfig.nullClassLabel else { return nil }
-        return train.gatherLabels(indices: indices).map { rng.nextFloat() < settings.classDropout ? null : $0 }
+        return Self.droppingLabels(train.gatherLabels(indices: indices), to: null, probability: settings.classDropout, using: &rng)
+    }
+
+    /// Each label replaced by `null` with probability p_uncond: one uniform draw per label from the
+    /// step's stream (drawn even when p is 0 or 1, so the stream's later draws never shift).
+    static func droppingLabels(_ labels: [Int], to null: Int, probability: Float, using rng: inout RandomGenerator) -> [Int] {
+        labels.map { rng.nextFloat() < probability ? null : $0 }
     }
 
     /// Mean loss over the first `validationImages` validation images with draws that are the same

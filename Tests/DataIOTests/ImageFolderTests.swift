@@ -110,3 +110,46 @@ import Testing
         #expect(bytes[0] == 9 && bytes[28 * 28] == 200 && bytes[2 * 28 * 28] == 3)
     }
 }
+
+@Suite struct LabelledImageFolderTests {
+    func write(_ dir: String, _ names: [String], value: UInt8) throws {
+        for name in names {
+            try PNGImage(width: 2, height: 2, channels: 1, pixels: [UInt8](repeating: value, count: 4)).write(to: dir + "/" + name, overwrite: false)
+        }
+    }
+
+    @Test func perClassSubfoldersAreLabelsInterleavedByPosition() throws {
+        let dir = try PNGTestSupport.scratchDirectory()
+        defer { PNGTestSupport.remove(dir) }
+        for sub in ["dog", "cat", "dog/puppies", ".hidden", "empty"] {
+            try FileManager.default.createDirectory(atPath: dir + "/" + sub, withIntermediateDirectories: true)
+        }
+        try write(dir, ["cat/a.png", "cat/b.png", "cat/c.png", ".hidden/h.png"], value: 0)
+        try write(dir, ["dog/a.png", "dog/puppies/x.png"], value: 255)
+        #expect(ImageFolder.classFolders(in: dir) == ["cat", "dog"])
+        let folder = try ImageFolder(directory: dir, imageSize: 2, channels: 1)
+        #expect(folder.classNames == ["cat", "dog"])
+        // cat files sit at 0, 1/3, 2/3; dog files at 0, 1/2.
+        #expect(folder.files == ["cat/a.png", "dog/a.png", "cat/b.png", "dog/puppies/x.png", "cat/c.png"].map { dir + "/" + $0 })
+        #expect(folder.labels == [0, 1, 0, 1, 0])
+        #expect(try folder.imageSet().pixels[4..<8].allSatisfy { $0 == 1 })  // file 1 is a dog (white)
+        #expect(try ImageFolder(directory: dir, imageSize: 2, channels: 1, limit: 2).labels == [0, 1])
+
+        let locator = try DatasetLocator(kind: .folder, dataDir: dir)
+        #expect(try locator.classNames().names == ["cat", "dog"])
+        #expect(try locator.load(.train, imageSize: 2, channels: 1).labels == [0, 1, 0, 1, 0])
+    }
+
+    @Test func topLevelPNGsMakeAFolderUnlabelled() throws {
+        let dir = try PNGTestSupport.scratchDirectory()
+        defer { PNGTestSupport.remove(dir) }
+        try FileManager.default.createDirectory(atPath: dir + "/cat", withIntermediateDirectories: true)
+        try write(dir, ["top.png", "cat/a.png"], value: 0)
+        #expect(ImageFolder.classFolders(in: dir) == nil)
+        let folder = try ImageFolder(directory: dir, imageSize: 2, channels: 1)
+        #expect(folder.files == [dir + "/top.png"] && folder.labels == [0] && folder.classNames.isEmpty)
+        let error = #expect(throws: DataFileError.self) { try DatasetLocator(kind: .folder, dataDir: dir).classNames() }
+        #expect(error?.description.contains("no per-class subfolders") == true)
+        #expect(try DatasetLocator(kind: .fashionMNIST, dataDir: "/nonexistent").classNames().names[7] == "Sneaker")
+    }
+}

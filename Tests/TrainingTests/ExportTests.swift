@@ -10,11 +10,13 @@ import Training
     @Test func exportedFolderLoadsBackWithTheSamePredictions() throws {
         let scratch = try Scratch()
         var config = Tiny.config(seed: 4, classes: 3)
+        config.model.classNames = ["cat", "dog", "fish"]
         config.diffusion.schedule = .cosine
         config.diffusion.timesteps = 40
         let state = try TrainingState(config: config)
         let folder = scratch.file("export")
-        try ModelSource.exportDiffusers(model: state.model, diffusion: config.diffusion, to: folder, overwrite: false)
+        try ModelSource.exportDiffusers(model: state.model, diffusion: config.diffusion,
+                                        classNames: ClassNames(config.model.classNames!), to: folder, overwrite: false)
 
         let source = try ModelSource.load(folder)
         #expect(source.weightsFile == folder + "/" + ModelSource.diffusersWeights)
@@ -22,6 +24,9 @@ import Training
         #expect(source.model.config == state.model.config)
         #expect(source.config.model == config.model)
         #expect(source.config.diffusion == config.diffusion)
+        // Without stored names, a label is its number (not some dataset's names).
+        try ModelSource.exportDiffusers(model: state.model, diffusion: config.diffusion, to: scratch.file("unnamed"), overwrite: false)
+        #expect(try ModelSource.load(scratch.file("unnamed")).config.model.classNames == ["0", "1", "2"])
         let (x, t) = Tiny.probe()
         #expect(bits(source.model.predict(x, timesteps: t, classLabels: [0, 2, 3]))
                 == bits(state.model.predict(x, timesteps: t, classLabels: [0, 2, 3])))

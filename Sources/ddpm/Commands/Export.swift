@@ -15,7 +15,8 @@ extension DDPM {
         func run() throws {
             try FileSystem.checkCanCreate(folder: out, flag: "--out")
             let source = try model.resolve()
-            try ModelSource.exportDiffusers(model: source.model, diffusion: source.config.diffusion, to: out, overwrite: force)
+            try ModelSource.exportDiffusers(model: source.model, diffusion: source.config.diffusion,
+                                            classNames: source.config.model.classNames(dataset: source.config.data.dataset), to: out, overwrite: force)
             print("wrote \(out)/config.json and \(out)/diffusion_pytorch_model.safetensors (\(model.useEMA ? "EMA" : "raw") weights)")
         }
     }

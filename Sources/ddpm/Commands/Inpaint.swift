@@ -30,6 +30,14 @@ extension DDPM {
         @Option(help: ArgumentHelp("Plot the visited timesteps (the jump schedule) to this PNG.", valueName: "path")) var schedulePlot: String?
         @Option(help: ArgumentHelp("Write each completion's masked-region MSE and PSNR against its input to this CSV.", valueName: "path"))
         var scores: String?
+        @Option(name: .customLong("class"), help: ArgumentHelp(
+            "Class-conditional models: fill the holes with this class, by number or name (default: the null class, unguided).",
+            valueName: "class"))
+        var classChoice: String?
+        @Option(help: ArgumentHelp(
+            "Classifier-free guidance weight w >= 0 towards --class (seed 002): eps = (1 + w)·eps(x, c) − w·eps(x, ∅); diffusers' guidance_scale is 1 + w.",
+            valueName: "w"))
+        var guidance: Float?
         @Option(help: "Images denoised together.") var batchSize = 64
         @Flag(help: "Overwrite existing output files.") var force = false
 
@@ -38,6 +46,8 @@ extension DDPM {
             guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1 (got \(batchSize)).") }
             try InputLimits.check("--batch-size", batchSize, atMost: InputLimits.maxBatchSize)
             try InputLimits.check("--n-per-image", nPerImage, atMost: InputLimits.maxGridImages, why: "every completion goes into the grid")
+            if let guidance, !(guidance >= 0 && guidance.isFinite) { throw ValidationError("--guidance must be a finite number >= 0 (got \(guidance)).") }
+            if guidance != nil && classChoice == nil { throw ValidationError("--guidance needs --class: the class to guide the completions towards.") }
         }
 
         func run() throws {
@@ -51,6 +61,7 @@ extension DDPM {
             let source = try model.resolve()
             let tables = try source.config.diffusion.noiseTables()
             let imageShape = [source.model.config.inChannels, source.model.config.sampleSize, source.model.config.sampleSize]
+            let conditioning = try classConditioning(source)
             let images = try loadImages(source, imageShape: imageShape)
             let masks = try loadMasks(count: images.count, imageShape: imageShape)
             var settings = sampling.settings
@@ -58,7 +69,7 @@ extension DDPM {
             let job = try InpaintingJob(
                 model: source.model, tables: tables, settings: settings, jumpLength: repaint.jumpLength, resamplings: repaint.resamplings,
                 inputs: InpaintingInputs(imageShape: imageShape, images: images.pixels, masks: masks, completionsPerInput: nPerImage),
-                seed: sampling.seed, batchSize: batchSize, provenance: provenance(source, masks: masks))
+                seed: sampling.seed, batchSize: batchSize, provenance: provenance(source, masks: masks) + conditioning.provenance)
             let schedule = job.policy.schedule
             printError("RePaint: \(schedule.steps) of T = \(tables.timesteps) steps, jump length \(schedule.jumpLength), "
                        + "U = \(schedule.resamplings): \(job.policy.modelEvaluations) model evaluations per image; "
@@ -68,7 +79,7 @@ extension DDPM {
             let bar = ProgressBar(label: "inpaint")
             let recorder = TrajectoryRecorder(steps: job.policy.stepCount, images: min(nPerImage, batchSize, 4))
             var completions: [Float] = []
-            try job.run(progress: { done, total in
+            try job.run(model: conditioning.predictor, progress: { done, total in
                 bar.update(done: done, total: total, unit: "eval", rate: nil, etaSeconds: nil)
             }, trajectory: trajectory == nil ? nil : recorder.record) { indices, batch in
                 completions += batch.scalars
@@ -91,6 +102,15 @@ extension DDPM {
                 try DurableFile.write(Array(score.csv(names: images.names, completionsPerInput: nPerImage).utf8), to: scores)
                 print("wrote per-completion scores to \(scores)")
             }
+        }
+
+        /// `--class C [--guidance w]`: every completion guided towards C (nil predictor: the job's unguided null class).
+        private func classConditioning(_ source: ModelSource) throws -> (predictor: NoisePredictor?, provenance: [(key: String, value: String)]) {
+            guard let names = try ClassPlan.classNames(source, choice: classChoice, guidance: guidance), let classChoice else { return (nil, []) }
+            let label = try ClassPlan.label(classChoice, in: names, orAll: false)
+            let w = guidance ?? 0
+            return (source.model.guidedNoisePredictor(weight: w, label: { _ in label }),
+                    [("class", names.describe(label))] + ClassifierFreeGuidance.provenance(weight: w))
         }
 
         private func loadImages(_ source: ModelSource, imageShape: [Int]) throws -> InpaintingImages {

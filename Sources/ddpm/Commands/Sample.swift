@@ -8,12 +8,20 @@ extension DDPM {
     struct Sample: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Generate images from a trained model.",
-            discussion: "The same --seed gives the same images on the same machine and thread count, for any --batch-size.")
+            discussion: """
+                The same --seed gives the same images on the same machine and thread count, for any --batch-size.
+
+                Class-conditional models (ddpm train --class-conditional): --class picks the class, --guidance w \
+                sets classifier-free guidance in seed 002's convention (Ho & Salimans 2022), \
+                eps = (1 + w)·eps(x, c) − w·eps(x, ∅). w = 0 is the plain conditional model; diffusers and Stable \
+                Diffusion tools call 1 + w the guidance_scale (their 3.0 is --guidance 2).
+                """)
 
         @OptionGroup var model: CheckpointOptions
         @OptionGroup var sampling: SamplerOptions
 
-        @Option(name: .customLong("n"), help: "Number of images.") var count = 64
+        @Option(name: .customLong("n"), help: "Number of images (with --class all: per class, default 8; otherwise default 64).")
+        var count: Int?
         @Option(help: ArgumentHelp("The PNG grid to write (default grid.png; at most \(InputLimits.maxGridImages) images: with --images-dir and a larger --n no grid is written).", valueName: "path"))
         var out: String?
         @Option(help: "Images per grid row (default: a square-ish grid).") var nrow: Int?
@@ -21,29 +29,38 @@ extension DDPM {
         @Option(help: ArgumentHelp("Also write each image as a PNG into this folder.", valueName: "dir")) var imagesDir: String?
         @Option(help: ArgumentHelp("Write a reverse-process strip (x_t and predicted x_0 at several t) for the first images.", valueName: "path"))
         var trajectory: String?
-        @Option(help: "Class of every image, for a class-conditional model (default: cycle through the classes).") var classLabel: Int?
+        @Option(name: .customLong("class"), help: ArgumentHelp(
+            "Class-conditional models: the class of every image, by number or name (7, sneaker), or 'all' for one grid row per class with its name (default: cycle through the classes).",
+            valueName: "class"))
+        var classChoice: String?
+        @Option(help: ArgumentHelp(
+            "Classifier-free guidance weight w >= 0 (seed 002): eps = (1 + w)·eps(x, c) − w·eps(x, ∅); 0 = plain conditional model. diffusers' guidance_scale is 1 + w.",
+            valueName: "w"))
+        var guidance: Float?
         @Flag(help: "Overwrite existing output files.") var force = false
 
         func validate() throws {
-            guard count >= 1 else { throw ValidationError("--n must be at least 1 (got \(count)).") }
+            if let count, count < 1 { throw ValidationError("--n must be at least 1 (got \(count)).") }
+            if let guidance, !(guidance >= 0 && guidance.isFinite) { throw ValidationError("--guidance must be a finite number >= 0 (got \(guidance)).") }
+            if classChoice == "all" && nrow != nil { throw ValidationError("--nrow cannot be combined with --class all (one row per class, --n images each).") }
             guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1 (got \(batchSize)).") }
             if let nrow, nrow < 1 { throw ValidationError("--nrow must be at least 1 (got \(nrow)).") }
             try InputLimits.check("--batch-size", batchSize, atMost: InputLimits.maxBatchSize)
             if out != nil || imagesDir == nil {
-                try InputLimits.check("--n", count, atMost: InputLimits.maxGridImages,
+                try InputLimits.check("--n", count ?? 64, atMost: InputLimits.maxGridImages,
                                       why: "a grid PNG holds at most \(InputLimits.maxGridImages) images; pass --images-dir DIR (and no --out) to write one PNG per image")
             }
         }
 
         /// The grid to write: --out, else grid.png unless --images-dir takes more images than a grid holds.
-        private var gridPath: String? {
+        private func gridPath(images: Int) -> String? {
             if let out { return out }
-            return imagesDir != nil && count > InputLimits.maxGridImages ? nil : "grid.png"
+            return imagesDir != nil && images > InputLimits.maxGridImages ? nil : "grid.png"
         }
 
         func run() throws {
             // Every output is checked before the model runs: a long sampling run never ends in "folder missing".
-            if let gridPath { try FileSystem.checkWritableFile(gridPath, overwrite: force, flag: "--out") }
+            if let gridPath = gridPath(images: count ?? 64) { try FileSystem.checkWritableFile(gridPath, overwrite: force, flag: "--out") }
             if let trajectory { try FileSystem.checkWritableFile(trajectory, overwrite: force, flag: "--trajectory") }
             if let imagesDir {
                 try FileSystem.checkCanCreate(folder: imagesDir, flag: "--images-dir")
@@ -52,12 +69,14 @@ extension DDPM {
                 }
             }
             let source = try model.resolve()
+            let plan = try ClassPlan(choice: classChoice, guidance: guidance, source: source, count: count)
+            let count = plan.imageCount, gridPath = gridPath(images: count)
             try InputLimits.checkSampling(count: count, batchSize: batchSize, model: source.config.model,
-                                          gridImages: gridPath == nil ? nil : count, nrow: nrow)
+                                          gridImages: gridPath == nil ? nil : count, nrow: plan.perRow ?? nrow)
             let tables = try source.config.diffusion.noiseTables()
-            let labels = try classLabels(source)
             let job = try SamplingJob(model: source.model, tables: tables, settings: sampling.settings, seed: sampling.seed,
-                                      batchSize: batchSize, classLabels: labels, provenance: provenance(source))
+                                      batchSize: batchSize, classLabels: plan.labels, guidance: guidance ?? 0, classNames: plan.names,
+                                      provenance: provenance(source) + plan.provenance)
             if let imagesDir { try FileSystem.createFolder(imagesDir) }
             let bar = ProgressBar(label: "sample")
             let recorder = TrajectoryRecorder(steps: job.sampler.stepCount, images: min(4, count, batchSize))
@@ -82,7 +101,8 @@ extension DDPM {
             }
             bar.finish()
             if let gridPath {
-                try job.writeGrid(Tensor.concatenate(gridBatches, axis: 0), nrow: nrow ?? Int(Double(count).squareRoot().rounded(.up)),
+                try job.writeGrid(Tensor.concatenate(gridBatches, axis: 0),
+                                  nrow: plan.perRow ?? nrow ?? Int(Double(count).squareRoot().rounded(.up)), rowLabels: plan.rowLabels,
                                   to: gridPath, overwrite: force)
                 print("wrote \(count) images to \(gridPath)")
             }
@@ -93,18 +113,6 @@ extension DDPM {
                 try png.write(to: trajectory, overwrite: force)
                 print("wrote the reverse-process strip to \(trajectory)")
             }
-        }
-
-        private func classLabels(_ source: ModelSource) throws -> [Int]? {
-            guard let classes = source.config.model.classes else {
-                if classLabel != nil { throw CLIError("--class-label: this model is not class-conditional") }
-                return nil
-            }
-            if let classLabel {
-                guard (0..<classes).contains(classLabel) else { throw CLIError("--class-label \(classLabel): expected 0…\(classes - 1)") }
-                return [classLabel]
-            }
-            return Array(0..<classes)
         }
 
         private func provenance(_ source: ModelSource) -> [(key: String, value: String)] {

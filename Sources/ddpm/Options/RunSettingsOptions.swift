@@ -37,6 +37,10 @@ struct RunSettingsOptions: ParsableArguments {
     var attentionResolutions: String?
     @Option(help: "Dropout in residual blocks.") var dropout: Float?
     @Option(help: "Number of classes for a class-conditional model.") var classes: Int?
+    @Flag(help: "Condition on the dataset's labels (for classifier-free guidance): mnist, fashion-mnist and cifar10 have built-in class names; a folder dataset needs one subfolder per class (DIR/CLASS/*.png), named by the subfolders.")
+    var classConditional = false
+    @Option(name: .customLong("p-uncond"), help: "Probability of replacing a label by the null class while training a class-conditional model (config key training.classDropout; seed 002 uses 0.1).")
+    var pUncond: Float?
 
     // Optimization
     @Option(help: "Images per step.") var batchSize: Int?
@@ -84,6 +88,11 @@ struct RunSettingsOptions: ParsableArguments {
             },
             dropout.patch("--dropout") { $0.model.dropout = $1 },
             classes.patch("--classes") { $0.model.classes = $1 },
+            (classConditional ? true : nil).patch("--class-conditional") { [classes] c, _ in try Self.makeClassConditional(&c, classes: classes) },
+            pUncond.patch("--p-uncond") { c, p in
+                guard c.model.classes != nil else { throw CLIError("--p-uncond \(p): the model is not class-conditional; add --class-conditional") }
+                c.training.classDropout = p
+            },
             batchSize.patch("--batch-size") { $0.training.batchSize = $1 },
             learningRate.patch("--learning-rate") { $0.training.learningRate = $1 },
             lrSchedule.patch("--lr-schedule") { $0.training.lrSchedule = $1 },
@@ -95,6 +104,19 @@ struct RunSettingsOptions: ParsableArguments {
             emaDecay.patch("--ema-decay") { $0.training.emaDecay = $1 },
             seed.patch("--seed") { $0.training.seed = $1 },
         ].compactMap { $0 }
+    }
+
+    /// Classes and names from the dataset's labels (built in, or a folder's class subfolders).
+    static func makeClassConditional(_ c: inout TrainConfig, classes: Int?) throws {
+        let names: ClassNames
+        do { names = try DatasetLocator(kind: c.data.dataset, dataDir: c.data.dataDir).classNames() } catch {
+            throw CLIError("--class-conditional: \(error)")
+        }
+        if let classes, classes != names.count {
+            throw CLIError("--classes \(classes) contradicts --class-conditional: the dataset has \(names.count) classes (\(names.listing()))")
+        }
+        c.model.classes = names.count
+        c.model.classNames = names.names
     }
 
     static func integers(_ text: String, flag: String) throws -> [Int] {
