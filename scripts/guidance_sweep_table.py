@@ -1,7 +1,9 @@
 """Table and plot of scripts/guidance-sweep.sh's results (seed 002's guidance sweep).
 
 Reads OUT/eval-wW.json (all classes) and OUT/eval-wW-classC.json (class C's images alone), both
-written by `ddpm evaluate --samples`, and writes OUT/sweep.csv and OUT/guidance-sweep.png.
+written by `ddpm evaluate --samples`, and writes OUT/sweep.csv, OUT/guidance-sweep.png, and
+OUT/guidance-grids.png: the first 8 images of every class (the `--class all` grids' left columns)
+side by side for each w.
 Usage: python guidance_sweep_table.py OUT W1 W2 ...
 """
 import csv
@@ -53,4 +55,23 @@ right.set_ylabel("FID (feature net; lower is better)")
 fig.suptitle(f"Classifier-free guidance sweep, {rows[0]['images']} images per w")
 fig.tight_layout()
 fig.savefig(f"{out}/guidance-sweep.png", dpi=100)
-print(f"wrote {out}/sweep.csv and {out}/guidance-sweep.png")
+
+from PIL import Image, ImageDraw  # noqa: E402 (matplotlib brings Pillow)
+
+# --class all grids: a label column (widest name "T-shirt/top": 11 glyphs of 6 px − 1, plus 2 px
+# margins) then 28-px tiles with 2-px padding; keep the first 8 tiles of every row.
+label, tile, keep = 11 * 6 - 1 + 4, 30, 8
+grids = [Image.open(f"{out}/grid-w{w}.png").convert("L") for w in weights]
+header = 14
+width = label + sum(keep * tile + 2 + 8 for _ in grids)
+sheet = Image.new("L", (width, grids[0].height + header), 0)
+draw = ImageDraw.Draw(sheet)
+x = 0
+for k, (w, grid) in enumerate(zip(weights, grids)):
+    left = 0 if k == 0 else label
+    part = grid.crop((left, 0, label + keep * tile + 2, grid.height))
+    sheet.paste(part, (x, header))
+    draw.text((x + (label if k == 0 else 0) + 4, 1), f"w = {w}", fill=255)
+    x += part.width + 8
+sheet.save(f"{out}/guidance-grids.png", optimize=True)
+print(f"wrote {out}/sweep.csv, {out}/guidance-sweep.png and {out}/guidance-grids.png")
