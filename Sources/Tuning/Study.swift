@@ -65,12 +65,14 @@ public struct Study: Sendable {
     }
 
     /// A running trial is stale when its worker ran on this host and is no longer alive, or when
-    /// nothing was heard from it for three trial budgets (at least 10 minutes; other hosts).
+    /// nothing was heard from it for three trial budgets (at least 10 minutes: other hosts, or a
+    /// reused pid). Workers write a heartbeat at least once a minute while training.
     func isStale(_ t: TrialRecord, settings: StudySettings, now: Double) -> Bool {
+        if t.worker == worker { return false }
         let parts = t.worker.split(separator: "/")
-        if parts.count == 2, String(parts[0]) == worker.split(separator: "/").first.map(String.init), let pid = Int32(parts[1]) {
-            if "\(parts[0])/\(pid)" == worker { return false }
-            return kill(pid, 0) != 0 && errno == ESRCH
+        if parts.count == 2, String(parts[0]) == worker.split(separator: "/").first.map(String.init), let pid = Int32(parts[1]),
+           kill(pid, 0) != 0 && errno == ESRCH {
+            return true
         }
         return now - t.lastSeen > max(600, 3 * settings.minutesPerTrial * 60)
     }

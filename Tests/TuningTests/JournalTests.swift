@@ -58,6 +58,20 @@ func deadPid() throws -> Int32 {
         #expect(try resumed.state().trials.first { $0.number == live.number }?.state == .running)
     }
 
+    @Test func aSilentWorkerOnAnotherMachineIsPresumedDeadAfterThreeTrialBudgets() throws {
+        let dir = try ScratchDirectory()
+        let path = dir.file("study")
+        _ = try Study.create(path: path, settings: try studySettings(trials: 3))  // 1-minute trials: 10 minutes of silence
+        let remote = Study(path: path, worker: "elsewhere.example/42")
+        #expect(try remote.claim(now: 1000)?.number == 0)
+        try remote.journal.append([JournalRecord(op: .beat, trial: 0, worker: remote.worker, time: 1100)])
+        let local = Study(path: path)
+        #expect(try local.claim(now: 1650)?.number == 1, "550 s of silence: still alive")
+        #expect(try local.state().trials[0].state == .running)
+        #expect(try local.claim(now: 1750)?.number == 2, "650 s of silence: lost, and its place taken")
+        #expect(try local.state().trials.map(\.state) == [.lost, .running, .running])
+    }
+
     @Test func concurrentWorkersNeverTakeTheSameTrial() throws {
         let dir = try ScratchDirectory()
         let path = dir.file("study")
