@@ -133,6 +133,7 @@ extension ModelSettings {
         channelMultipliers = u.blockOutChannels.map { $0 / max(u.blockOutChannels[0], 1) }
         resBlocks = u.layersPerBlock
         attentionResolutions = u.downBlockTypes.enumerated().filter { $0.element == .attention }.map { u.sampleSize >> $0.offset }
+        midAttention = u.addAttention
         headDim = u.attentionHeadDim
         dropout = u.dropout
         groups = u.normNumGroups

@@ -38,6 +38,9 @@ public struct ModelSettings: Codable, Equatable, Sendable {
     public var resBlocks = 2
     /// Feature-map sizes that get self-attention (e.g. [7] for 28×28 with three levels); [] = none.
     public var attentionResolutions = [7]
+    /// Self-attention in the middle block (diffusers' `add_attention`); `--attention-resolutions none`
+    /// turns it off too, so an attention-free ablation has no attention anywhere.
+    public var midAttention = true
     /// Channels per attention head; nil = a single head.
     public var headDim: Int? = nil
     public var dropout: Float = 0.1
@@ -60,6 +63,7 @@ public struct ModelSettings: Codable, Equatable, Sendable {
         channelMultipliers = try c.decodeIfPresent([Int].self, forKey: .channelMultipliers) ?? d.channelMultipliers
         resBlocks = try c.decodeIfPresent(Int.self, forKey: .resBlocks) ?? d.resBlocks
         attentionResolutions = try c.decodeIfPresent([Int].self, forKey: .attentionResolutions) ?? d.attentionResolutions
+        midAttention = try c.decodeIfPresent(Bool.self, forKey: .midAttention) ?? d.midAttention
         headDim = try c.decodeIfPresent(Int.self, forKey: .headDim) ?? d.headDim
         dropout = try c.decodeIfPresent(Float.self, forKey: .dropout) ?? d.dropout
         groups = try c.decodeIfPresent(Int.self, forKey: .groups) ?? d.groups
@@ -77,10 +81,19 @@ public struct ModelSettings: Codable, Equatable, Sendable {
         return ClassNames(count: classes)
     }
 
+    /// The feature-map sizes of the UNet's levels, finest first (28, 14, 7 for 28×28 and [1, 2, 2]).
+    public var levelResolutions: [Int] { channelMultipliers.indices.map { imageSize >> $0 } }
+
+    /// `attentionResolutions` moved to the same levels of a UNet for `imageSize` (a size that is
+    /// no level stays as it is, for `validate` to report).
+    public func attentionResolutionsAt(imageSize newSize: Int) -> [Int] {
+        attentionResolutions.map { r in levelResolutions.firstIndex(of: r).map { newSize >> $0 } ?? r }
+    }
+
     public var unetConfig: UNetConfig {
         UNetConfig(imageSize: imageSize, channels: channels, baseChannels: baseChannels, channelMultipliers: channelMultipliers,
                    resBlocks: resBlocks, attentionResolutions: attentionResolutions, headDim: headDim, dropout: dropout,
-                   groups: groups, eps: normEps, classes: classes)
+                   groups: groups, eps: normEps, classes: classes, midAttention: midAttention)
     }
 }
 

@@ -68,8 +68,21 @@ import Training
     @Test func cifarImpliesItsImageShapeUnlessGiven() throws {
         let c = try DDPM.Train.parse(["--dataset", "cifar10"]).options.resolved()
         #expect(c.model.imageSize == 32 && c.model.channels == 3)
-        let d = try DDPM.Train.parse(["--dataset", "cifar10", "--image-size", "16"]).options.resolved()
-        #expect(d.model.imageSize == 16)
+        // The default attention at 7×7 (third level of 28) moves to the third level of 32.
+        #expect(c.model.attentionResolutions == [8])
+        let d = try DDPM.Train.parse(["--dataset", "cifar10", "--image-size", "16", "--attention-resolutions", "4"]).options.resolved()
+        #expect(d.model.imageSize == 16 && d.model.attentionResolutions == [4])
+    }
+
+    @Test func attentionResolutionsNoneAlsoTurnsOffTheMiddleBlock() throws {
+        let plain = try DDPM.Train.parse([]).options.resolved()
+        #expect(plain.model.midAttention && plain.model.unetConfig.addAttention)
+        let none = try DDPM.Train.parse(["--attention-resolutions", "none"]).options.resolved()
+        #expect(none.model.attentionResolutions == [] && !none.model.midAttention && !none.model.unetConfig.addAttention)
+        let midOnly = try DDPM.Train.parse(["--attention-resolutions", "none", "--mid-attention"]).options.resolved()
+        #expect(midOnly.model.attentionResolutions == [] && midOnly.model.midAttention)
+        let noMid = try DDPM.Train.parse(["--no-mid-attention"]).options.resolved()
+        #expect(noMid.model.attentionResolutions == [7] && !noMid.model.midAttention)
     }
 
     @Test(arguments: ["", "1,x", "0,1", "-1", "2.5"])

@@ -21,6 +21,13 @@ import Testing
         #expect(!work.exists("r"))
     }
 
+    @Test func attentionResolutionOfNoUNetLevelNamesTheFlagAndTheValidOnes() throws {
+        let work = try WorkFolder()
+        let run = try work.ddpm("train", "--image-size", "32", "--attention-resolutions", "7", "--run-dir", "r")
+        expectUserError(run, mentions: ["--attention-resolutions 7", "valid resolutions: 32, 16, 8"])
+        #expect(!work.exists("r"))
+    }
+
     @Test func missingDataDirNamesTheFolderAndLeavesNoRunFolder() throws {
         let work = try WorkFolder()
         let run = try work.ddpm("train", "--dataset", "mnist", "--data-dir", "/nonexistent", "--run-dir", "r")

@@ -39,6 +39,29 @@ import Training
         #expect(json["sample_size"] as? Int == 8)
     }
 
+    /// An attention-free model (no attention at any level, none in the middle block) exports as
+    /// diffusers' `add_attention: false` with no attention tensors, and loads back as such.
+    @Test func midBlockAttentionSwitchRoundTripsAsAddAttention() throws {
+        let scratch = try Scratch()
+        var config = Tiny.config(seed: 5)
+        config.model.attentionResolutions = []
+        config.model.midAttention = false
+        let state = try TrainingState(config: config)
+        let folder = scratch.file("export")
+        try ModelSource.exportDiffusers(model: state.model, diffusion: config.diffusion, to: folder, overwrite: false)
+        let json = try #require(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: folder + "/config.json"))) as? [String: Any])
+        #expect(json["add_attention"] as? Bool == false)
+        let weights = try SafetensorsFile.read(from: folder + "/" + ModelSource.diffusersWeights)
+        #expect(!weights.tensors.keys.contains { $0.contains("attention") }, "\(weights.tensors.keys.sorted())")
+        let source = try ModelSource.load(folder)
+        #expect(source.config.model.midAttention == false && source.config.model.attentionResolutions == [])
+        #expect(source.model.config.addAttention == false)
+        #expect(source.config.model == config.model)
+        // The default keeps the middle block's attention: its tensors are exported.
+        let withMid = try TrainingState(config: Tiny.config(seed: 5))
+        #expect(withMid.model.stateDict().keys.contains { $0.hasPrefix("mid_block.attentions.") })
+    }
+
     @Test func exportRefusesToOverwriteWithoutPermission() throws {
         let scratch = try Scratch()
         let folder = scratch.file("export")

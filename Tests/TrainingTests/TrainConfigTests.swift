@@ -14,7 +14,7 @@ import Training
     static func unusual() -> TrainConfig {
         var c = TrainConfig()
         c.model.imageSize = 16; c.model.channels = 3; c.model.baseChannels = 24; c.model.channelMultipliers = [1, 3]
-        c.model.resBlocks = 3; c.model.attentionResolutions = []; c.model.headDim = 8; c.model.dropout = 0.25
+        c.model.resBlocks = 3; c.model.attentionResolutions = []; c.model.midAttention = false; c.model.headDim = 8; c.model.dropout = 0.25
         c.model.groups = 6; c.model.normEps = 1e-6; c.model.classes = 7
         c.diffusion.schedule = .cosine; c.diffusion.timesteps = 321; c.diffusion.betaMin = 2e-4; c.diffusion.betaMax = 0.03
         c.diffusion.logScale = 2.5; c.diffusion.cosineOffset = 0.01; c.diffusion.loss = .huber

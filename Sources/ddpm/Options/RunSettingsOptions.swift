@@ -33,8 +33,11 @@ struct RunSettingsOptions: ParsableArguments {
     @Option(help: "UNet base channels.") var baseChannels: Int?
     @Option(help: ArgumentHelp("Channel multiplier per level, comma-separated.", valueName: "1,2,2")) var channelMultipliers: String?
     @Option(help: "Residual blocks per level.") var resBlocks: Int?
-    @Option(help: ArgumentHelp("Feature-map sizes with self-attention, comma-separated; 'none' for no attention.", valueName: "7"))
+    @Option(help: ArgumentHelp("Feature-map sizes with self-attention, comma-separated; 'none' for no attention anywhere "
+                               + "(also turns off --mid-attention).", valueName: "7"))
     var attentionResolutions: String?
+    @Flag(inversion: .prefixedNo, help: "Self-attention in the middle block (diffusers' add_attention).")
+    var midAttention: Bool?
     @Option(help: "Dropout in residual blocks.") var dropout: Float?
     @Option(help: "Number of classes for a class-conditional model.") var classes: Int?
     @Flag(help: "Condition on the dataset's labels (for classifier-free guidance): mnist, fashion-mnist and cifar10 have built-in class names; a folder dataset needs one subfolder per class (DIR/CLASS/*.png), named by the subfolders.")
@@ -66,9 +69,14 @@ struct RunSettingsOptions: ParsableArguments {
     /// The given flags, each as its change to the config.
     var patches: [ConfigPatch] {
         [
-            dataset.patch("--dataset") { [imageSize] c, d in
+            dataset.patch("--dataset") { [imageSize, attentionResolutions] c, d in
                 c.data.dataset = d
-                if d == .cifar10 && imageSize == nil { c.model.imageSize = 32; c.model.channels = 3 }
+                if d == .cifar10 && imageSize == nil {
+                    // The implied 32×32 keeps attention at the same UNet levels (7×7 of 28 → 8×8 of 32),
+                    // unless --attention-resolutions says where.
+                    if attentionResolutions == nil { c.model.attentionResolutions = c.model.attentionResolutionsAt(imageSize: 32) }
+                    c.model.imageSize = 32; c.model.channels = 3
+                }
             },
             dataDir.patch("--data-dir") { $0.data.dataDir = $1 },
             limit.patch("--limit") { $0.data.limit = $1 },
@@ -84,8 +92,15 @@ struct RunSettingsOptions: ParsableArguments {
             channelMultipliers.patch("--channel-multipliers") { $0.model.channelMultipliers = try Self.integers($1, flag: "--channel-multipliers") },
             resBlocks.patch("--res-blocks") { $0.model.resBlocks = $1 },
             attentionResolutions.patch("--attention-resolutions") {
-                $0.model.attentionResolutions = $1 == "none" ? [] : try Self.integers($1, flag: "--attention-resolutions")
+                if $1 == "none" {
+                    $0.model.attentionResolutions = []
+                    $0.model.midAttention = false
+                } else {
+                    $0.model.attentionResolutions = try Self.integers($1, flag: "--attention-resolutions")
+                }
             },
+            // After --attention-resolutions, so `none --mid-attention` keeps only the middle block's.
+            midAttention.patch("--mid-attention") { $0.model.midAttention = $1 },
             dropout.patch("--dropout") { $0.model.dropout = $1 },
             classes.patch("--classes") { $0.model.classes = $1 },
             (classConditional ? true : nil).patch("--class-conditional") { [classes] c, _ in try Self.makeClassConditional(&c, classes: classes) },
