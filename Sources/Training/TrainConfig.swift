@@ -43,9 +43,9 @@ public struct ModelSettings: Codable, Equatable, Sendable {
     public var midAttention = true
     /// Channels per attention head; nil = a single head.
     public var headDim: Int? = nil
-    public var dropout: Float = 0.1
+    @ShortestDecimal public var dropout: Float = 0.1
     public var groups = 8
-    public var normEps: Float = 1e-5
+    @ShortestDecimal public var normEps: Float = 1e-5
     /// Number of classes for class conditioning (nil = unconditional).
     public var classes: Int? = nil
     /// Name of each class, label order (set by `--class-conditional` from the dataset; nil: the
@@ -101,11 +101,11 @@ public struct ModelSettings: Codable, Equatable, Sendable {
 public struct DiffusionSettings: Codable, Equatable, Sendable {
     public var schedule: BetaSchedule = .linear
     public var timesteps = 1000
-    public var betaMin = 1e-4
-    public var betaMax = 0.02
+    @ShortestDecimal public var betaMin: Double = 1e-4
+    @ShortestDecimal public var betaMax: Double = 0.02
     /// The logarithmic schedule's constant c.
-    public var logScale = 1.0
-    public var cosineOffset = 0.008
+    @ShortestDecimal public var logScale: Double = 1.0
+    @ShortestDecimal public var cosineOffset: Double = 0.008
     public var loss: LossKind = .l2
 
     public init() {}
@@ -157,7 +157,7 @@ public struct TrainingSettings: Codable, Equatable, Sendable {
     public var epochs: Int? = nil
     public var steps: Int? = nil
     public var minutes: Double? = nil
-    public var learningRate: Float = 2e-4
+    @ShortestDecimal public var learningRate: Float = 2e-4
     public var lrSchedule: LRSchedule = .constant
     /// Length of the cosine / one-cycle schedule in steps. Fixed when a run starts (from --steps or
     /// --epochs) and kept on --resume, so a continuation follows the same curve.
@@ -165,10 +165,10 @@ public struct TrainingSettings: Codable, Equatable, Sendable {
     public var warmupSteps = 200
     /// `adamw` decays weights decoupled from the gradient; `adam` adds weightDecay·θ to the gradient (L2).
     public var optimizer: OptimizerKind = .adamw
-    public var weightDecay: Float = 0
+    @ShortestDecimal public var weightDecay: Float = 0
     /// Global gradient-norm clip (0 = off).
-    public var gradClip: Float = 1
-    public var emaDecay: Float = 0.999
+    @ShortestDecimal public var gradClip: Float = 1
+    @ShortestDecimal public var emaDecay: Float = 0.999
     public var seed: UInt64 = 0
     /// Validation loss every N steps (0 = once per epoch).
     public var validateEvery = 0
@@ -182,7 +182,7 @@ public struct TrainingSettings: Codable, Equatable, Sendable {
     public var sampleCount = 16
     /// Classifier-free guidance training: probability p_uncond of replacing the label with "no
     /// class" (`--p-uncond`; seed 002 uses 0.1).
-    public var classDropout: Float = 0.1
+    @ShortestDecimal public var classDropout: Float = 0.1
 
     public init() {}
 

@@ -74,6 +74,22 @@ import Training
         #expect(d.model.imageSize == 16 && d.model.attentionResolutions == [4])
     }
 
+    /// `ddpm help train` names every option's default (the flags are optional so that a config
+    /// file can set them, which hides argument-parser's own "(default: …)").
+    @Test func trainHelpShowsEveryDefault() throws {
+        let help = DDPM.helpMessage(for: DDPM.Train.self, columns: 100_000)
+        // An entry starts with "  -" and continues on more deeply indented lines (a long label
+        // puts its description on the next line); section titles start in column 0.
+        var entries: [String] = []
+        for line in help.split(separator: "\n", omittingEmptySubsequences: false) {
+            if line.hasPrefix("  -") { entries.append(String(line)) } else if line.hasPrefix("   "), !entries.isEmpty { entries[entries.count - 1] += String(line) }
+        }
+        let options = entries.filter { !$0.contains("--help") && !$0.contains("--version") }
+        #expect(options.count > 30, "\(help)")
+        for entry in options { #expect(entry.contains("(default"), "no default: \(entry)") }
+        #expect(help.contains("Peak learning rate. (default: 0.0002)"), "\(help)")
+    }
+
     @Test func attentionResolutionsNoneAlsoTurnsOffTheMiddleBlock() throws {
         let plain = try DDPM.Train.parse([]).options.resolved()
         #expect(plain.model.midAttention && plain.model.unetConfig.addAttention)

@@ -2,6 +2,7 @@
 // non-zero with one readable "Error: …" line naming the flag or file; the happy path trains a
 // tiny model on a tiny IDX dataset, samples, inspects, exports and resumes.
 import DataIO
+import Training
 import Foundation
 import Testing
 
@@ -26,6 +27,13 @@ import Testing
         let run = try work.ddpm("train", "--image-size", "32", "--attention-resolutions", "7", "--run-dir", "r")
         expectUserError(run, mentions: ["--attention-resolutions 7", "valid resolutions: 32, 16, 8"])
         #expect(!work.exists("r"))
+    }
+
+    @Test func versionIsPrinted() throws {
+        let work = try WorkFolder()
+        let run = try work.ddpm("--version")
+        #expect(run.status == 0, "\(run)")
+        #expect(run.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == DDPMVersion.current, "\(run)")
     }
 
     @Test func missingDataDirNamesTheFolderAndLeavesNoRunFolder() throws {

@@ -37,6 +37,30 @@ import Training
         #expect(try TrainConfig.load(path: path) != TrainConfig(), "the round trip must not fall back to the defaults")
     }
 
+    /// Floats are written in their shortest exact form (Yams alone writes a Float widened to
+    /// Double with 15 digits: `1.00000004749745e-3`), and read back bit for bit.
+    @Test func yamlWritesFloatsInTheirShortestExactForm() throws {
+        var config = TrainConfig()
+        config.training.learningRate = 0.001
+        config.training.emaDecay = 0.9999
+        config.model.dropout = 0.1
+        config.model.normEps = 1e-6
+        config.diffusion.betaMin = 0.0002
+        config.diffusion.betaMax = 0.02
+        let yaml = try config.yaml()
+        let lines = Set(yaml.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) })
+        for expected in ["learningRate: 0.001", "emaDecay: 0.9999", "dropout: 0.1", "normEps: 1e-06", "betaMin: 0.0002",
+                         "betaMax: 0.02", "weightDecay: 0.0", "gradClip: 1.0"] {
+            #expect(lines.contains(expected), "\(expected) in\n\(yaml)")
+        }
+        let scratch = try Scratch()
+        let path = scratch.file("c.yaml")
+        try config.yaml().write(toFile: path, atomically: true, encoding: .utf8)
+        let back = try TrainConfig.load(path: path)
+        #expect(back == config)
+        #expect(back.training.learningRate.bitPattern == Float(0.001).bitPattern)
+    }
+
     @Test func missingKeysTakeTheirDefaults() throws {
         let scratch = try Scratch()
         let path = scratch.file("c.yaml")

@@ -17,10 +17,10 @@ extension DDPM {
         @Option(help: ArgumentHelp("Run folder (default: runs/DATASET-SCHEDULE-TIME).", valueName: "dir"))
         var runDir: String?
 
-        @Option(help: ArgumentHelp("Continue the run in this folder from its latest checkpoint.", valueName: "dir"))
+        @Option(help: ArgumentHelp("Continue the run in this folder from its latest checkpoint (default: start a new run).", valueName: "dir"))
         var resume: String?
 
-        @Flag(help: "Replace the contents of an existing --run-dir.")
+        @Flag(help: "Replace the contents of an existing --run-dir. (default: off)")
         var force = false
 
         func validate() throws {

@@ -4,15 +4,18 @@ import Training
 /// How long a run goes and how often it validates, checkpoints and previews: the only flags
 /// `--resume` accepts (changing them does not change any step's arithmetic).
 struct BoundsOptions: ParsableArguments {
-    @Option(help: "Stop after this many epochs.") var epochs: Int?
-    @Option(help: "Stop after this many steps.") var steps: Int?
-    @Option(help: "Stop after this many minutes.") var minutes: Double?
-    @Option(help: "Validation every N steps (0 = every epoch).") var validateEvery: Int?
-    @Option(help: "Images per validation.") var validationImages: Int?
-    @Option(help: ArgumentHelp("Stop after this many validations without improvement.", valueName: "patience")) var earlyStopping: Int?
-    @Option(help: "Checkpoint every N steps.") var checkpointEvery: Int?
-    @Option(help: "Keep the latest K step checkpoints.") var keepCheckpoints: Int?
-    @Option(help: "Preview grid every N steps (0 = never).") var sampleEvery: Int?
+    /// The built-in defaults, shown in every flag's help.
+    private static let D = TrainingSettings()
+
+    @Option(help: "Stop after this many epochs. (default: no bound)") var epochs: Int?
+    @Option(help: "Stop after this many steps. (default: no bound)") var steps: Int?
+    @Option(help: "Stop after this many minutes. (default: no bound)") var minutes: Double?
+    @Option(help: "Validation every N steps (0 = every epoch). (default: \(D.validateEvery))") var validateEvery: Int?
+    @Option(help: "Images per validation. (default: \(D.validationImages))") var validationImages: Int?
+    @Option(help: ArgumentHelp("Stop after this many validations without improvement. (default: never)", valueName: "patience")) var earlyStopping: Int?
+    @Option(help: "Checkpoint every N steps. (default: \(D.checkpointEvery))") var checkpointEvery: Int?
+    @Option(help: "Keep the latest K step checkpoints. (default: \(D.keepCheckpoints))") var keepCheckpoints: Int?
+    @Option(help: "Preview grid every N steps (0 = never). (default: \(D.sampleEvery))") var sampleEvery: Int?
 
     /// The given bounds, each as its change to the config.
     var patches: [ConfigPatch] {

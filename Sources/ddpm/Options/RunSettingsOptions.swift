@@ -10,52 +10,55 @@ import Training
 /// takes all of them from its checkpoint (exact resume needs them unchanged), so `--resume`
 /// refuses every one that is given. Names match the YAML keys (`--beta-min` ↔ `diffusion.betaMin`).
 struct RunSettingsOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("YAML config (see configs/); flags override it.", valueName: "file"))
+    /// The built-in defaults, shown in every flag's help.
+    private static let D = TrainConfig()
+
+    @Option(help: ArgumentHelp("YAML config (see configs/); flags override it. (default: none, the built-in defaults)", valueName: "file"))
     var config: String?
 
     // Data
-    @Option(help: "Training data.") var dataset: DatasetKind?
+    @Option(help: "Training data. (default: \(D.data.dataset.rawValue))") var dataset: DatasetKind?
     @Option(help: ArgumentHelp("Folder holding the dataset's files (default: the dataset's standard place).", valueName: "dir"))
     var dataDir: String?
-    @Option(help: "Use only the first N training images.") var limit: Int?
-    @Flag(inversion: .prefixedNo, help: "Random horizontal flips.") var flip: Bool?
+    @Option(help: "Use only the first N training images. (default: all)") var limit: Int?
+    @Flag(inversion: .prefixedNo, help: "Random horizontal flips. (default: \(D.data.flip ? "on" : "off"))") var flip: Bool?
 
     // Diffusion
-    @Option(help: "Beta schedule.") var schedule: BetaSchedule?
-    @Option(help: "Diffusion steps T.") var timesteps: Int?
-    @Option(help: "First beta (beta_min).") var betaMin: Double?
-    @Option(help: "Last beta (beta_max).") var betaMax: Double?
-    @Option(help: "The logarithmic schedule's constant c.") var logScale: Double?
-    @Option(help: "Loss on the predicted noise.") var loss: LossKind?
+    @Option(help: "Beta schedule. (default: \(D.diffusion.schedule.rawValue))") var schedule: BetaSchedule?
+    @Option(help: "Diffusion steps T. (default: \(D.diffusion.timesteps))") var timesteps: Int?
+    @Option(help: "First beta (beta_min). (default: \(D.diffusion.betaMin))") var betaMin: Double?
+    @Option(help: "Last beta (beta_max). (default: \(D.diffusion.betaMax))") var betaMax: Double?
+    @Option(help: "The logarithmic schedule's constant c. (default: \(D.diffusion.logScale))") var logScale: Double?
+    @Option(help: "Loss on the predicted noise. (default: \(D.diffusion.loss.rawValue))") var loss: LossKind?
 
     // Model
-    @Option(help: "Image side in pixels (folder datasets are resized to it).") var imageSize: Int?
-    @Option(help: "UNet base channels.") var baseChannels: Int?
-    @Option(help: ArgumentHelp("Channel multiplier per level, comma-separated.", valueName: "1,2,2")) var channelMultipliers: String?
-    @Option(help: "Residual blocks per level.") var resBlocks: Int?
+    @Option(help: "Image side in pixels (folder datasets are resized to it). (default: \(D.model.imageSize); 32 with --dataset cifar10)") var imageSize: Int?
+    @Option(help: "UNet base channels. (default: \(D.model.baseChannels))") var baseChannels: Int?
+    @Option(help: ArgumentHelp("Channel multiplier per level, comma-separated. (default: \(D.model.channelMultipliers.map(String.init).joined(separator: ",")))", valueName: "1,2,2")) var channelMultipliers: String?
+    @Option(help: "Residual blocks per level. (default: \(D.model.resBlocks))") var resBlocks: Int?
     @Option(help: ArgumentHelp("Feature-map sizes with self-attention, comma-separated; 'none' for no attention anywhere "
-                               + "(also turns off --mid-attention).", valueName: "7"))
+                               + "(also turns off --mid-attention). (default: \(D.model.attentionResolutions.map(String.init).joined(separator: ",")))", valueName: "7"))
     var attentionResolutions: String?
-    @Flag(inversion: .prefixedNo, help: "Self-attention in the middle block (diffusers' add_attention).")
+    @Flag(inversion: .prefixedNo, help: "Self-attention in the middle block (diffusers' add_attention). (default: \(D.model.midAttention ? "on" : "off"))")
     var midAttention: Bool?
-    @Option(help: "Dropout in residual blocks.") var dropout: Float?
-    @Option(help: "Number of classes for a class-conditional model.") var classes: Int?
-    @Flag(help: "Condition on the dataset's labels (for classifier-free guidance): mnist, fashion-mnist and cifar10 have built-in class names; a folder dataset needs one subfolder per class (DIR/CLASS/*.png), named by the subfolders.")
+    @Option(help: "Dropout in residual blocks. (default: \(D.model.dropout))") var dropout: Float?
+    @Option(help: "Number of classes for a class-conditional model. (default: unconditional)") var classes: Int?
+    @Flag(help: "Condition on the dataset's labels (for classifier-free guidance): mnist, fashion-mnist and cifar10 have built-in class names; a folder dataset needs one subfolder per class (DIR/CLASS/*.png), named by the subfolders. (default: off)")
     var classConditional = false
-    @Option(name: .customLong("p-uncond"), help: "Probability of replacing a label by the null class while training a class-conditional model (config key training.classDropout; seed 002 uses 0.1).")
+    @Option(name: .customLong("p-uncond"), help: "Probability of replacing a label by the null class while training a class-conditional model (config key training.classDropout; seed 002 uses 0.1). (default: \(D.training.classDropout))")
     var pUncond: Float?
 
     // Optimization
-    @Option(help: "Images per step.") var batchSize: Int?
-    @Option(help: "Peak learning rate.") var learningRate: Float?
-    @Option(help: "Learning-rate schedule.") var lrSchedule: LRSchedule?
+    @Option(help: "Images per step. (default: \(D.training.batchSize))") var batchSize: Int?
+    @Option(help: "Peak learning rate. (default: \(D.training.learningRate))") var learningRate: Float?
+    @Option(help: "Learning-rate schedule. (default: \(D.training.lrSchedule.rawValue))") var lrSchedule: LRSchedule?
     @Option(help: "Length of the cosine/one-cycle schedule (default: the --steps/--epochs bound).") var scheduleSteps: Int?
-    @Option(help: "Linear warm-up steps.") var warmupSteps: Int?
-    @Option(help: "Weight decay (decoupled for adamw, L2 for adam).") var weightDecay: Float?
-    @Option(help: "Optimizer.") var optimizer: OptimizerKind?
-    @Option(help: "Global gradient-norm clip (0 = off).") var gradClip: Float?
-    @Option(help: "EMA decay.") var emaDecay: Float?
-    @Option(help: "Random seed (weights, data order, noise).") var seed: UInt64?
+    @Option(help: "Linear warm-up steps. (default: \(D.training.warmupSteps))") var warmupSteps: Int?
+    @Option(help: "Weight decay (decoupled for adamw, L2 for adam). (default: \(D.training.weightDecay))") var weightDecay: Float?
+    @Option(help: "Optimizer. (default: \(D.training.optimizer.rawValue))") var optimizer: OptimizerKind?
+    @Option(help: "Global gradient-norm clip (0 = off). (default: \(D.training.gradClip))") var gradClip: Float?
+    @Option(help: "EMA decay. (default: \(D.training.emaDecay))") var emaDecay: Float?
+    @Option(help: "Random seed (weights, data order, noise). (default: \(D.training.seed))") var seed: UInt64?
 
     /// The config of --config, or the defaults.
     func baseConfig() throws -> TrainConfig {
