@@ -41,7 +41,7 @@ let package = Package(
         .target(name: "DataIO", dependencies: ["TensorCore", "CPNG", "CZlib"], swiftSettings: fast),
         // Plots (loss curves, schedule figures) drawn into DataIO's PNGImage: DataIO <- Figures <- Training.
         .target(name: "Figures", dependencies: ["TensorCore", "DataIO"], swiftSettings: fast),
-        .target(name: "Training", dependencies: ["TensorCore", "NN", "Diffusion", "DataIO", "Figures",
+        .target(name: "Training", dependencies: ["TensorCore", "NN", "Diffusion", "DataIO", "Figures", "Metrics", "Inception",
                                                  .product(name: "Yams", package: "Yams")],
                 swiftSettings: fast),
         // The FID Inception-v3 (pytorch-fid's network) for `ddpm evaluate`: beside the chain, like DataIO.
@@ -56,7 +56,7 @@ let package = Package(
         .target(name: "Benchmarks", dependencies: ["TensorCore", "NN", "Diffusion", "Training"], swiftSettings: fast),
         .executableTarget(
             name: "ddpm",
-            dependencies: ["TensorCore", "NN", "Diffusion", "DataIO", "Figures", "Training", "Inception", "Tuning", "Benchmarks",
+            dependencies: ["TensorCore", "NN", "Diffusion", "DataIO", "Figures", "Training", "Inception", "Tuning", "Benchmarks", "Metrics",
                            .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: fast),
 

@@ -7,11 +7,16 @@ public struct ClassHistogram: Codable, Equatable, Sendable {
     /// - Parameter probabilities: rows of `classes` class probabilities.
     public init(probabilities p: [Double], classes: Int) {
         var counts = [Int](repeating: 0, count: classes)
-        for i in 0..<(p.count / classes) {
-            let row = p[(i * classes)..<((i + 1) * classes)]
-            counts[row.indices.max { row[$0] < row[$1] }! - i * classes] += 1
-        }
+        for c in Self.topClasses(p, classes: classes) { counts[c] += 1 }
         self.counts = counts
+    }
+
+    /// The most probable class of each row (the first on ties).
+    public static func topClasses(_ p: [Double], classes: Int) -> [Int] {
+        (0..<(p.count / classes)).map { i in
+            let row = p[(i * classes)..<((i + 1) * classes)]
+            return row.indices.max { row[$0] < row[$1] || (row[$0] == row[$1] && $0 > $1) }! - i * classes
+        }
     }
 
     public var total: Int { counts.reduce(0, +) }

@@ -92,6 +92,8 @@ public struct TrainingProgress: Codable, Equatable, Sendable {
     public var batchInEpoch = 0
     public var emaUpdates = 0
     public var bestValidationLoss: Double? = nil
+    /// The best feature-net FID so far, when early stopping watches FID.
+    public var bestFID: Double? = nil
     public var bestStep: Int? = nil
     public var validationsWithoutImprovement = 0
     /// The steps since the last metrics line (their losses are averaged into the next line).
@@ -105,6 +107,7 @@ public struct TrainingProgress: Codable, Equatable, Sendable {
         batchInEpoch = try c.decode(Int.self, forKey: .batchInEpoch)
         emaUpdates = try c.decode(Int.self, forKey: .emaUpdates)
         bestValidationLoss = try c.decodeIfPresent(Double.self, forKey: .bestValidationLoss)
+        bestFID = try c.decodeIfPresent(Double.self, forKey: .bestFID)
         bestStep = try c.decodeIfPresent(Int.self, forKey: .bestStep)
         validationsWithoutImprovement = try c.decode(Int.self, forKey: .validationsWithoutImprovement)
         window = try c.decodeIfPresent(LogWindow.self, forKey: .window) ?? LogWindow()

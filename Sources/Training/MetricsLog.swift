@@ -14,6 +14,9 @@ public struct MetricsRecord: Codable, Equatable, Sendable {
     /// Mean loss of the draws whose t fell in each quarter of 0..<T (absent when no draw did).
     public var lossQ1: Double?, lossQ2: Double?, lossQ3: Double?, lossQ4: Double?
     public var validationLoss: Double?
+    /// Feature-net FID and KID of samples (`--evaluate-every`).
+    public var fidFeatureNet: Double?
+    public var kid: Double?
 
     public init(step: Int, epoch: Int, loss: Double? = nil, lr: Double? = nil, gradNorm: Double? = nil,
                 imagesPerSecond: Double? = nil, quarterLosses: [Double?] = [], validationLoss: Double? = nil) {
@@ -31,6 +34,7 @@ public final class MetricsLog {
     private let handle: FileHandle
     public private(set) var trainLoss: [(step: Int, value: Double)] = []
     public private(set) var validationLoss: [(step: Int, value: Double)] = []
+    public private(set) var fidFeatureNet: [(step: Int, value: Double)] = []
 
     /// Non-finite values (a gradient norm that overflowed) are written as strings rather than
     /// making the line unwritable.
@@ -62,6 +66,7 @@ public final class MetricsLog {
             }
             trainLoss = records.compactMap { r in r.loss.map { (r.step, $0) } }
             validationLoss = records.compactMap { r in r.validationLoss.map { (r.step, $0) } }
+            fidFeatureNet = records.compactMap { r in r.fidFeatureNet.map { (r.step, $0) } }
             try (kept.map { $0 + "\n" }.joined()).write(toFile: path, atomically: true, encoding: .utf8)
         } else {
             guard fm.createFile(atPath: path, contents: nil) else { throw RunDirectoryError.unwritable(path, "cannot create the metrics log") }
@@ -87,5 +92,6 @@ public final class MetricsLog {
         // (The same two series the initializer rebuilds from the file.)
         if let l = r.loss { trainLoss.append((r.step, l)) }
         if let v = r.validationLoss { validationLoss.append((r.step, v)) }
+        if let f = r.fidFeatureNet { fidFeatureNet.append((r.step, f)) }
     }
 }

@@ -114,12 +114,7 @@ public struct ModelSource {
     }
 
     /// FNV-1a 64 of the file's bytes, hex: enough to tell checkpoints apart in PNG provenance.
-    public static func fileHash(_ path: String) throws -> String {
-        let bytes = try DurableFile.read(path)
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for b in bytes { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
-        return String(h, radix: 16)
-    }
+    public static func fileHash(_ path: String) throws -> String { try ContentHash.file(path) }
 }
 
 extension ModelSettings {

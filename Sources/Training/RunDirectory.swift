@@ -17,6 +17,8 @@ public struct RunDirectory: Sendable {
     public var configPath: String { path + "/config.yaml" }
     public var metricsPath: String { path + "/metrics.jsonl" }
     public var lossCurvePath: String { path + "/loss.png" }
+    /// Feature-net FID over training (`--evaluate-every`).
+    public var fidCurvePath: String { path + "/fid.png" }
     public var checkpointsPath: String { path + "/checkpoints" }
     public var samplesPath: String { path + "/samples" }
     public var bestCheckpointPath: String { checkpointsPath + "/best.safetensors" }

@@ -23,6 +23,10 @@ extension TrainConfig {
         try require(t.sampleEvery >= 0, "--sample-every must be >= 0 (got \(t.sampleEvery)).")
         try require(t.keepCheckpoints >= 1, "--keep-checkpoints must be at least 1 (got \(t.keepCheckpoints)).")
         if let p = t.earlyStopping { try require(p >= 1, "--early-stopping must be at least 1 validation (got \(p)).") }
+        try require(t.evaluateEvery >= 0, "--evaluate-every must be >= 0, 0 meaning never (got \(t.evaluateEvery)).")
+        try require(t.evaluateCount >= 2, "--evaluate-n must be at least 2 (got \(t.evaluateCount)).")
+        try require(t.earlyStoppingMetric != .fid || t.evaluateEvery > 0,
+                    "--early-stopping-metric fid needs --evaluate-every N (FID is measured only then).")
         if let k = model.classes { try require(k >= 1, "--classes must be at least 1 (got \(k)).") }
         try require((0...1).contains(t.classDropout), "--p-uncond must be between 0 and 1 (got \(t.classDropout)).")
         if let names = model.classNames {

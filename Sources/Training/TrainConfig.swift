@@ -176,6 +176,11 @@ public struct TrainingSettings: Codable, Equatable, Sendable {
     public var validationImages = 1024
     /// Stop after this many validations without improvement (nil = never).
     public var earlyStopping: Int? = nil
+    /// What early stopping watches: the validation loss, or the feature-net FID of --evaluate-every.
+    public var earlyStoppingMetric: EarlyStoppingMetric = .validationLoss
+    /// Feature-net FID and KID every N steps on `evaluateCount` EMA samples (0 = never).
+    public var evaluateEvery = 0
+    public var evaluateCount = 500
     public var checkpointEvery = 500
     public var keepCheckpoints = 3
     public var sampleEvery = 1000
@@ -205,6 +210,9 @@ public struct TrainingSettings: Codable, Equatable, Sendable {
         validateEvery = try c.decodeIfPresent(Int.self, forKey: .validateEvery) ?? d.validateEvery
         validationImages = try c.decodeIfPresent(Int.self, forKey: .validationImages) ?? d.validationImages
         earlyStopping = try c.decodeIfPresent(Int.self, forKey: .earlyStopping) ?? d.earlyStopping
+        earlyStoppingMetric = try c.decodeIfPresent(EarlyStoppingMetric.self, forKey: .earlyStoppingMetric) ?? d.earlyStoppingMetric
+        evaluateEvery = try c.decodeIfPresent(Int.self, forKey: .evaluateEvery) ?? d.evaluateEvery
+        evaluateCount = try c.decodeIfPresent(Int.self, forKey: .evaluateCount) ?? d.evaluateCount
         checkpointEvery = try c.decodeIfPresent(Int.self, forKey: .checkpointEvery) ?? d.checkpointEvery
         keepCheckpoints = try c.decodeIfPresent(Int.self, forKey: .keepCheckpoints) ?? d.keepCheckpoints
         sampleEvery = try c.decodeIfPresent(Int.self, forKey: .sampleEvery) ?? d.sampleEvery

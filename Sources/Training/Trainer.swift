@@ -18,6 +18,8 @@ public final class Trainer {
     public let train: ImageSet
     public let validation: ImageSet?
     public var onEvent: (TrainingEvent) -> Void = { _ in }
+    /// Scores samples every `evaluateEvery` steps (set by the caller; needed when that is > 0).
+    public var evaluator: TrainingEvaluator?
     /// Steps between metrics-log lines and progress reports.
     public var logEvery = 25
 
@@ -173,6 +175,9 @@ public final class Trainer {
             if settings.validateEvery > 0 && now % settings.validateEvery == 0, try validateAndMaybeStop() {
                 return try finish(.earlyStopping)
             }
+            if settings.evaluateEvery > 0 && now % settings.evaluateEvery == 0, try evaluateAndMaybeStop() {
+                return try finish(.earlyStopping)
+            }
             if settings.checkpointEvery > 0 && now % settings.checkpointEvery == 0 { try saveCheckpoint() }
             if settings.sampleEvery > 0 && now % settings.sampleEvery == 0 { try writePreview() }
         }
@@ -240,22 +245,51 @@ public final class Trainer {
         return total / Double(n)
     }
 
-    /// Runs validation; returns true when early stopping should end the run.
+    /// Runs validation; returns true when early stopping (watching the validation loss) should end the run.
     private func validateAndMaybeStop() throws -> Bool {
         guard let loss = validationLoss() else { return false }
         let step = state.progress.step
+        let watched = settings.earlyStoppingMetric == .validationLoss
         let improved = state.progress.bestValidationLoss.map { loss < $0 } ?? true
+        if improved { state.progress.bestValidationLoss = loss }
+        try metrics.append(MetricsRecord(step: step, epoch: state.progress.epoch, validationLoss: loss))
+        onEvent(.validation(step: step, loss: loss, improved: improved))
+        try writeLossCurve()
+        return watched ? try noteWatchedMetric(improved: improved) : false
+    }
+
+    /// Feature-net FID and KID of EMA samples; returns true when early stopping (watching FID)
+    /// should end the run.
+    private func evaluateAndMaybeStop() throws -> Bool {
+        guard let evaluator else {
+            throw ConfigError.invalid("--evaluate-every is set but no feature network was loaded for this run")
+        }
+        let c = state.config
+        let (fid, kid) = try state.withEMAWeights {
+            try evaluator.score(model: state.model, tables: state.tables, seed: settings.seed, batchSize: settings.batchSize, classes: c.model.classes)
+        }
+        let step = state.progress.step
+        let improved = state.progress.bestFID.map { fid < $0 } ?? true
+        if improved { state.progress.bestFID = fid }
+        var record = MetricsRecord(step: step, epoch: state.progress.epoch)
+        record.fidFeatureNet = fid
+        record.kid = kid.mean
+        try metrics.append(record)
+        onEvent(.evaluation(step: step, fid: fid, kid: kid.mean, improved: improved))
+        try writeLossCurve()
+        return settings.earlyStoppingMetric == .fid ? try noteWatchedMetric(improved: improved) : false
+    }
+
+    /// Early stopping's bookkeeping for the watched metric: keeps `best.safetensors` at its best
+    /// step and counts the checks since; true when the patience has run out.
+    private func noteWatchedMetric(improved: Bool) throws -> Bool {
         if improved {
-            state.progress.bestValidationLoss = loss
-            state.progress.bestStep = step
+            state.progress.bestStep = state.progress.step
             state.progress.validationsWithoutImprovement = 0
             try state.checkpoint().write(to: run.bestCheckpointPath)
         } else {
             state.progress.validationsWithoutImprovement += 1
         }
-        try metrics.append(MetricsRecord(step: step, epoch: state.progress.epoch, validationLoss: loss))
-        onEvent(.validation(step: step, loss: loss, improved: improved))
-        try writeLossCurve()
         if let patience = settings.earlyStopping { return state.progress.validationsWithoutImprovement >= patience }
         return false
     }
@@ -290,5 +324,10 @@ public final class Trainer {
         }
         let plot = LinePlot(title: "loss (\(state.config.diffusion.loss.rawValue))", xLabel: "step", yLabel: "loss", logScaleY: true, series: series)
         try plot.rendered().write(to: run.lossCurvePath, overwrite: true)
+        guard !metrics.fidFeatureNet.isEmpty else { return }
+        // FID has its own scale, so it gets its own figure beside loss.png.
+        let fid = LinePlot(title: "FID (feature-net), \(settings.evaluateCount) samples", xLabel: "step", yLabel: "FID", logScaleY: true,
+                           series: [.init(name: "FID (feature-net)", x: metrics.fidFeatureNet.map { Double($0.step) }, y: metrics.fidFeatureNet.map(\.value))])
+        try fid.rendered().write(to: run.fidCurvePath, overwrite: true)
     }
 }

@@ -4,6 +4,8 @@ public enum TrainingEvent {
     /// After a logged step: running mean loss over the log interval, and throughput.
     case step(StepReport)
     case validation(step: Int, loss: Double, improved: Bool)
+    /// Feature-net FID and KID mean of samples (`--evaluate-every`).
+    case evaluation(step: Int, fid: Double, kid: Double, improved: Bool)
     case checkpoint(step: Int, path: String)
     case samples(step: Int, path: String)
     case finished(reason: StopReason, step: Int)

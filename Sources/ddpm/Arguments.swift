@@ -3,6 +3,7 @@ import DataIO
 import Diffusion
 import NN
 import TensorCore
+import Training
 
 // Closed sets parse from their CLI spelling (the enums' raw values); help lists the values.
 extension BetaSchedule: ExpressibleByArgument {}
@@ -10,6 +11,7 @@ extension LossKind: ExpressibleByArgument {}
 extension DatasetKind: ExpressibleByArgument {}
 extension SamplerKind: ExpressibleByArgument {}
 extension VarianceKind: ExpressibleByArgument {}
+extension EarlyStoppingMetric: ExpressibleByArgument {}
 extension TimestepSpacing: ExpressibleByArgument {}
 extension MaskKind: ExpressibleByArgument {}
 extension LRSchedule: ExpressibleByArgument {}

@@ -28,7 +28,7 @@ extension DDPM {
                 throw ValidationError("--resume continues a run in place; it cannot be combined with --run-dir or --force.")
             }
             if resume != nil, let flag = options.settings.givenFlags.first(where: { !Self.dataFlags.contains($0) }) {
-                throw ValidationError("--resume takes the model, data and optimizer settings from the checkpoint, so \(flag) cannot be given with it; only --steps, --epochs, --minutes, --validate-every, --validation-images, --early-stopping, --checkpoint-every, --keep-checkpoints and --sample-every may.")
+                throw ValidationError("--resume takes the model, data and optimizer settings from the checkpoint, so \(flag) cannot be given with it; only --steps, --epochs, --minutes, --validate-every, --validation-images, --early-stopping, --early-stopping-metric, --evaluate-every, --evaluate-n, --checkpoint-every, --keep-checkpoints and --sample-every may.")
             }
         }
 
@@ -50,6 +50,11 @@ extension DDPM {
                        + " (\(data.validation?.count ?? 0) for validation) → \(run.path)")
             let bar = ProgressBar(label: "train")
             trainer.onEvent = { event in TrainProgress.show(event, on: bar) }
+            if state.config.training.evaluateEvery > 0 {
+                trainer.evaluator = try TrainingEvaluator.load(dataset: state.config.data.dataset, dataDir: state.config.data.dataDir,
+                                                               count: state.config.training.evaluateCount, cache: EvaluationCache(),
+                                                               progress: printError)
+            }
             StopSignal.install()
             let reason = try trainer.runLoop()
             bar.finish()
@@ -108,6 +113,8 @@ enum TrainProgress {
                        fields: String(format: "epoch %d loss %.4f lr %.2e |g| %.2f", r.epoch, r.loss, r.learningRate, r.gradientNorm))
         case let .validation(step, loss, improved):
             bar.message(String(format: "step %d: validation loss %.5f%@", step, loss, improved ? " (best so far)" : ""))
+        case let .evaluation(step, fid, kid, improved):
+            bar.message(String(format: "step %d: FID (feature-net) %.3f, KID %.5f%@", step, fid, kid, improved ? " (best so far)" : ""))
         case let .checkpoint(step, path):
             bar.message("step \(step): checkpoint \(path)")
         case let .samples(step, path):
