@@ -252,10 +252,11 @@ public final class Trainer {
         let watched = settings.earlyStoppingMetric == .validationLoss
         let improved = state.progress.bestValidationLoss.map { loss < $0 } ?? true
         if improved { state.progress.bestValidationLoss = loss }
+        let stop = watched ? try noteWatchedMetric(improved: improved) : false   // writes best.safetensors before the event
         try metrics.append(MetricsRecord(step: step, epoch: state.progress.epoch, validationLoss: loss))
         onEvent(.validation(step: step, loss: loss, improved: improved))
         try writeLossCurve()
-        return watched ? try noteWatchedMetric(improved: improved) : false
+        return stop
     }
 
     /// Feature-net FID and KID of EMA samples; returns true when early stopping (watching FID)
@@ -271,13 +272,14 @@ public final class Trainer {
         let step = state.progress.step
         let improved = state.progress.bestFID.map { fid < $0 } ?? true
         if improved { state.progress.bestFID = fid }
+        let stop = settings.earlyStoppingMetric == .fid ? try noteWatchedMetric(improved: improved) : false
         var record = MetricsRecord(step: step, epoch: state.progress.epoch)
         record.fidFeatureNet = fid
         record.kid = kid.mean
         try metrics.append(record)
         onEvent(.evaluation(step: step, fid: fid, kid: kid.mean, improved: improved))
         try writeLossCurve()
-        return settings.earlyStoppingMetric == .fid ? try noteWatchedMetric(improved: improved) : false
+        return stop
     }
 
     /// Early stopping's bookkeeping for the watched metric: keeps `best.safetensors` at its best

@@ -66,6 +66,14 @@ import _TestSupport
         let missingInception = try work.ddpm(["evaluate", "--checkpoint", "run", "--n", "20", "--report", "r6.json",
                                               "--inception-weights", "nowhere.safetensors"] + Self.cache)
         expectUserError(missingInception, mentions: ["--inception-weights nowhere.safetensors", "scripts/convert-inception.sh"])
+        // Training-time evaluation: FID (feature-net) and KID logged, drawn, and watched by early stopping.
+        let train = try work.ddpm(["train"] + CLIPipelineTests.tinyModel + ["--steps", "6", "--run-dir", "run2", "--evaluate-every", "3",
+                                   "--evaluate-n", "10", "--early-stopping", "5", "--early-stopping-metric", "fid"] + Self.cache)
+        #expect(train.status == 0, "\(train)")
+        #expect(train.stderr.contains("FID (feature-net)"), "\(train)")
+        let log = try String(contentsOfFile: work.file("run2/metrics.jsonl"), encoding: .utf8)
+        #expect(log.split(separator: "\n").filter { $0.contains("\"fidFeatureNet\"") && $0.contains("\"kid\"") }.count == 2, "\(log)")
+        #expect(work.exists("run2/fid.png") && work.exists("run2/checkpoints/best.safetensors"))
         // The report is not overwritten without --force.
         let exists = try work.ddpm(["evaluate", "--checkpoint", "run", "--n", "20"] + Self.cache)
         expectUserError(exists, mentions: ["--report evaluation.json", "--force"])

@@ -20,6 +20,8 @@ extension DDPM {
         @Option(help: ArgumentHelp("Continue the run in this folder from its latest checkpoint (default: start a new run).", valueName: "dir"))
         var resume: String?
 
+        @Option(help: ArgumentHelp("Where --evaluate-every finds the feature network (as `ddpm evaluate --cache-dir`). (default: $DDPM_CACHE_DIR or ~/.cache/ddpm)", valueName: "dir"))
+        var cacheDir: String?
         @Flag(help: "Replace the contents of an existing --run-dir. (default: off)")
         var force = false
 
@@ -52,7 +54,7 @@ extension DDPM {
             trainer.onEvent = { event in TrainProgress.show(event, on: bar) }
             if state.config.training.evaluateEvery > 0 {
                 trainer.evaluator = try TrainingEvaluator.load(dataset: state.config.data.dataset, dataDir: state.config.data.dataDir,
-                                                               count: state.config.training.evaluateCount, cache: EvaluationCache(),
+                                                               count: state.config.training.evaluateCount, cache: EvaluationCache(directory: cacheDir),
                                                                progress: printError)
             }
             StopSignal.install()
