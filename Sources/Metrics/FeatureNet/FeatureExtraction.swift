@@ -10,7 +10,7 @@ public struct ImageFeatures: Equatable, Sendable {
     public let classes: Int
 
     public init(features: FeatureMatrix, probabilities: [Float], classes: Int) {
-        metricsCheck(probabilities.count == features.count * classes,
+        shapeCheck(probabilities.count == features.count * classes,
                      "ImageFeatures: \(probabilities.count) probabilities for \(features.count) images × \(classes) classes")
         self.features = features
         self.probabilities = probabilities

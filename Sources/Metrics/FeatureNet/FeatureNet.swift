@@ -44,7 +44,7 @@ public final class FeatureNet: Layer {
     static let strides = [1, 2, 2, 1]
 
     public init(_ config: FeatureNetConfig, seed: UInt64) {
-        metricsCheck(config.widths.count == Self.strides.count && config.widths.allSatisfy { $0 % config.groups == 0 },
+        shapeCheck(config.widths.count == Self.strides.count && config.widths.allSatisfy { $0 % config.groups == 0 },
                      "FeatureNet: widths \(config.widths) must be \(Self.strides.count) multiples of \(config.groups) groups")
         self.config = config
         var g = RandomGenerator(seed: seed, stream: 0)

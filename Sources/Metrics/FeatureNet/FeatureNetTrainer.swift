@@ -35,7 +35,7 @@ public enum FeatureNetTrainer {
     public static func train(on train: ImageSet, test: ImageSet, dataset: String, settings: FeatureNetTrainingSettings,
                              classes: Int = 10, reportEvery: Int = 25,
                              progress: (FeatureNetProgress) -> Void = { _ in }) -> (net: FeatureNet, record: FeatureNetRecord) {
-        metricsCheck(train.height == train.width, "FeatureNetTrainer: images must be square (got \(train.height)×\(train.width))")
+        shapeCheck(train.height == train.width, "FeatureNetTrainer: images must be square (got \(train.height)×\(train.width))")
         let start = Date()
         let net = FeatureNet(FeatureNetConfig(channels: train.channels, imageSize: train.height, classes: classes), seed: settings.seed)
         let parameters = ParameterSet(net)

@@ -70,10 +70,12 @@ public struct EvaluationJob {
         guard images.count >= count else {
             throw EvaluationError.invalid("--samples \(folder): \(images.count) PNG(s), fewer than --n \(count)")
         }
-        let per = c.channels * c.imageSize * c.imageSize
+        // Decoded batch by batch: a folder of samples is never held whole.
         for start in stride(from: 0, to: count, by: batchSize) {
             let b = min(batchSize, count - start)
-            stream.add(Tensor(shape: [b, c.channels, c.imageSize, c.imageSize], values: Array(images.images[(start * per)..<((start + b) * per)])))
+            let bytes = try images.decodeBytes(start..<(start + b)).bytes
+            let batch = ImageSet(bytes: bytes, labels: [Int](repeating: 0, count: b), channels: c.channels, height: c.imageSize, width: c.imageSize)
+            stream.add(Tensor(shape: [b, c.channels, c.imageSize, c.imageSize], values: batch.pixels))
             progress(start + b)
         }
     }
