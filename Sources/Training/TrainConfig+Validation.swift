@@ -32,14 +32,15 @@ extension TrainConfig {
         if let names = model.classNames {
             try require(names.count == model.classes, "model.classNames: \(names.count) names for \(model.classes.map(String.init) ?? "no") classes")
         }
+        let problems = model.unetConfig.validationErrors()
+        try require(problems.isEmpty, "model: " + problems.joined(separator: "; "))
+        // Stated size limits and the machine's memory, before anything is allocated.
+        try InputLimits.checkTraining(self)
+        // After the size limits: a size beyond them is the message to see, not the levels it implies.
         let levels = model.levelResolutions
         for r in model.attentionResolutions {
             try require(levels.contains(r), "--attention-resolutions \(r) matches no level of the UNet (image size \(model.imageSize), "
                         + "\(levels.count) levels); valid resolutions: \(levels.map(String.init).joined(separator: ", ")), or 'none'.")
         }
-        let problems = model.unetConfig.validationErrors()
-        try require(problems.isEmpty, "model: " + problems.joined(separator: "; "))
-        // Stated size limits and the machine's memory, before anything is allocated.
-        try InputLimits.checkTraining(self)
     }
 }
