@@ -26,6 +26,7 @@ public struct ModelSource {
 
     public static let diffusersConfig = "config.json"
     public static let diffusersWeights = "diffusion_pytorch_model.safetensors"
+    public static let diffusersScheduler = "scheduler_config.json"
 
     public static func load(_ path: String, useEMA: Bool = true) throws -> ModelSource {
         var isDir: ObjCBool = false
@@ -74,13 +75,15 @@ public struct ModelSource {
         }
         var config = TrainConfig()
         config.model = ModelSettings(unetConfig)
-        // A model exported by ddpm carries its schedule; one that does not (plain diffusers
-        // weights) samples with the defaults. A block that is present but unreadable is an
-        // error: falling back would sample with the wrong schedule.
+        // The schedule: ddpm's own exports carry their exact settings in the weights' metadata (a
+        // block that is present but unreadable is an error); any other folder must state it in
+        // diffusers' scheduler_config.json. Nothing is assumed: a wrong schedule samples garbage.
         if let json = file.metadata["ddpm_diffusion"] {
             do { config.diffusion = try JSONDecoder().decode(DiffusionSettings.self, from: Data(json.utf8)) } catch {
                 throw CheckpointError.unreadable(path: weightsPath, reason: "the ddpm_diffusion metadata is not valid diffusion settings: \(error)")
             }
+        } else {
+            config.diffusion = try readScheduler(folder: folder)
         }
         // Class names ride along like the diffusion settings; without them a label is its number.
         if let classes = config.model.classes {
@@ -91,8 +94,27 @@ public struct ModelSource {
                            weightsKind: .exported)
     }
 
+    /// The diffusion settings of a diffusers folder's scheduler_config.json.
+    static func readScheduler(folder: String) throws -> DiffusionSettings {
+        let path = folder + "/" + diffusersScheduler
+        guard FileSystem.kind(of: path).exists else {
+            throw CheckpointError.unreadable(path: folder, reason: "no \(diffusersScheduler), so the model's noise schedule is unknown; "
+                                             + "add diffusers' DDPMScheduler config (num_train_timesteps, beta_start, beta_end, beta_schedule) "
+                                             + "as \(diffusersScheduler) next to \(diffusersConfig)")
+        }
+        let bytes = try DurableFile.read(path)
+        do {
+            return try JSONDecoder().decode(DiffusersScheduler.self, from: Data(bytes)).diffusionSettings()
+        } catch let error as DiffusersSchedulerError {
+            throw CheckpointError.unreadable(path: path, reason: error.description)
+        } catch {
+            throw CheckpointError.unreadable(path: path, reason: "not a diffusers scheduler config: \(error)")
+        }
+    }
+
     /// Writes a model-only export in the diffusers layout: config.json + diffusion_pytorch_model.safetensors
-    /// (the diffusion settings and class names ride along in the safetensors metadata for ddpm to read back).
+    /// + scheduler_config.json (the diffusion settings and class names also ride along in the
+    /// safetensors metadata for ddpm to read back).
     public static func exportDiffusers(model: UNet, diffusion: DiffusionSettings, classNames: ClassNames? = nil,
                                        to folder: String, overwrite: Bool) throws {
         let configPath = folder + "/" + diffusersConfig, weightsPath = folder + "/" + diffusersWeights
@@ -110,6 +132,8 @@ public struct ModelSource {
         file.metadata = ["format": "pt", "ddpm_diffusion": String(decoding: try encoder.encode(diffusion), as: UTF8.self)]
         if let classNames { file.metadata["ddpm_class_names"] = String(decoding: try encoder.encode(classNames.names), as: UTF8.self) }
         try file.write(to: weightsPath)
+        // diffusers reads the schedule from here (ddpm reads the metadata, which also has the loss).
+        try DurableFile.write(Array(try encoder.encode(DiffusersScheduler(diffusion))), to: folder + "/" + diffusersScheduler)
         try DurableFile.write(Array(try encoder.encode(model.config)), to: configPath)
     }
 

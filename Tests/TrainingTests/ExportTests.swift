@@ -1,6 +1,7 @@
 // The diffusers export: config.json + diffusion_pytorch_model.safetensors that load back into
 // the same model, with the diffusion settings riding along.
 import DataIO
+import Diffusion
 import Foundation
 import NN
 import Testing
@@ -104,10 +105,69 @@ import Training
         let text = error?.description ?? ""
         #expect(text.hasPrefix(weightsPath + ": ") && text.contains("ddpm_diffusion"), "\(text)")
 
-        // Plain diffusers weights (no block at all) still load, with the default settings.
+        // Plain diffusers weights (no block at all) take the schedule from scheduler_config.json.
         file.metadata["ddpm_diffusion"] = nil
         try file.write(to: weightsPath)
-        #expect(try ModelSource.load(folder).config.diffusion == DiffusionSettings())
+        let loaded = try ModelSource.load(folder).config.diffusion
+        #expect(loaded.schedule == .cosine && loaded.timesteps == config.diffusion.timesteps && loaded.cosineOffset == 0.008)
+    }
+
+    /// The export's scheduler_config.json names the schedule where diffusers has the same formula,
+    /// and lists the betas otherwise.
+    @Test(arguments: [(BetaSchedule.linear, "linear"), (.cosine, "squaredcos_cap_v2"), (.scaledLinear, "scaled_linear"),
+                      (.sigmoid, "sigmoid"), (.quadratic, nil), (.log, nil)] as [(BetaSchedule, String?)])
+    func exportWritesDiffusersSchedulerConfig(schedule: BetaSchedule, diffusersName: String?) throws {
+        let scratch = try Scratch()
+        var config = Tiny.config(seed: 1)
+        config.diffusion.schedule = schedule
+        config.diffusion.betaMin = 2e-4
+        config.diffusion.betaMax = 0.03
+        let state = try TrainingState(config: config)
+        let folder = scratch.file("export")
+        try ModelSource.exportDiffusers(model: state.model, diffusion: config.diffusion, to: folder, overwrite: false)
+        let url = URL(fileURLWithPath: folder + "/" + ModelSource.diffusersScheduler)
+        let json = try #require(JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
+        #expect(json["_class_name"] as? String == "DDPMScheduler")
+        #expect(json["num_train_timesteps"] as? Int == 50 && json["prediction_type"] as? String == "epsilon")
+        #expect(json["beta_start"] as? Double == 2e-4 && json["beta_end"] as? Double == 0.03)
+        if let diffusersName {
+            #expect(json["beta_schedule"] as? String == diffusersName && json["trained_betas"] == nil)
+        } else {
+            // Decoded with JSONDecoder, which reads a double's shortest form back exactly.
+            let scheduler = try JSONDecoder().decode(DiffusersScheduler.self, from: Data(contentsOf: url))
+            #expect(scheduler.trainedBetas == (try schedule.betas(config.diffusion.scheduleParameters)))
+        }
+
+        // Without ddpm's metadata the folder is a foreign one: named schedules load from the file,
+        // listed betas are refused (ddpm has no custom-betas schedule yet) rather than guessed.
+        let weightsPath = folder + "/" + ModelSource.diffusersWeights
+        var file = try SafetensorsFile.read(from: weightsPath)
+        file.metadata["ddpm_diffusion"] = nil
+        try file.write(to: weightsPath)
+        if diffusersName != nil {
+            let d = try ModelSource.load(folder).config.diffusion
+            #expect(d.schedule == schedule && d.timesteps == 50 && d.betaMin == 2e-4 && d.betaMax == 0.03)
+        } else {
+            let error = #expect(throws: CheckpointError.self) { try ModelSource.load(folder) }
+            #expect(error?.description.contains("trained_betas") == true, "\(String(describing: error))")
+        }
+    }
+
+    /// A foreign folder without scheduler_config.json is an error that says what to add; it is
+    /// never sampled with an assumed linear 1e-4…0.02, T = 1000.
+    @Test func foreignFolderWithoutSchedulerConfigIsAnError() throws {
+        let scratch = try Scratch()
+        let folder = scratch.file("export")
+        let state = try TrainingState(config: Tiny.config(seed: 1))
+        try ModelSource.exportDiffusers(model: state.model, diffusion: state.config.diffusion, to: folder, overwrite: false)
+        let weightsPath = folder + "/" + ModelSource.diffusersWeights
+        var file = try SafetensorsFile.read(from: weightsPath)
+        file.metadata["ddpm_diffusion"] = nil
+        try file.write(to: weightsPath)
+        try FileManager.default.removeItem(atPath: folder + "/" + ModelSource.diffusersScheduler)
+        let error = #expect(throws: CheckpointError.self) { try ModelSource.load(folder) }
+        let text = error?.description ?? ""
+        #expect(text.hasPrefix(folder + ": no scheduler_config.json") && text.contains("beta_schedule"), "\(text)")
     }
 
     /// A run folder whose checkpoints cannot be listed is an error, not a run without checkpoints.
