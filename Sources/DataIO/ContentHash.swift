@@ -11,6 +11,12 @@ public struct ContentHash: Sendable {
         for b in bytes { value = (value ^ UInt64(b)) &* 0x100_0000_01b3 }
     }
 
+    /// Bytes in place (a whole memory-mapped split): not generic, so callers in other modules get
+    /// the specialized loop, not a protocol-witness call per byte.
+    public mutating func add(_ bytes: UnsafeRawBufferPointer) {
+        for b in bytes { value = (value ^ UInt64(b)) &* 0x100_0000_01b3 }
+    }
+
     /// Adds each value's IEEE bit pattern (little-endian bytes).
     public mutating func add(_ values: [Float]) {
         for v in values { var bits = v.bitPattern.littleEndian; withUnsafeBytes(of: &bits) { add($0) } }

@@ -59,6 +59,12 @@ public struct ImageSet: Sendable {
         return Array(UnsafeRawBufferPointer(start: storage.base + (first + range.lowerBound) * imageSize, count: range.count * imageSize))
     }
 
+    /// Calls `body` with the bytes of every image of the set, NCHW, without copying them (e.g. to hash
+    /// a memory-mapped split).
+    public func withBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        try body(UnsafeRawBufferPointer(start: storage.base + first * imageSize, count: count * imageSize))
+    }
+
     /// The images at `range`, in order (a view: no bytes are copied).
     public func subset(_ range: Range<Int>) -> ImageSet {
         shapeCheck(range.lowerBound >= 0 && range.upperBound <= count, "ImageSet.subset: \(range) is outside 0..<\(count)")

@@ -95,6 +95,15 @@ import _TestSupport
             try IDX.write(IDXArray(dims: [count], bytes: [UInt8](repeating: 1, count: count)), to: work.file("fashion/\(prefix)-labels-idx1-ubyte"), gzip: false)
         }
         let mismatch = try work.ddpm(["evaluate", "--checkpoint", "run", "--n", "20", "--dataset", "fashion-mnist", "--data-dir", "fashion"] + Self.cache)
-        expectUserError(mismatch, mentions: ["--checkpoint run", "1×8×8", "1×28×28"])
+        expectUserError(mismatch, mentions: ["run/checkpoints/step-00000001.safetensors was trained on mnist, 1×8×8 images",
+                                             "--dataset fashion-mnist gives fashion-mnist, 1×28×28 images"])
+        // Same image shape, other dataset (issue 13 point 7): DataCompatibility names both sides.
+        let otherKind = try work.ddpm(["evaluate", "--checkpoint", "run", "--n", "20", "--dataset", "fashion-mnist", "--data-dir", "data"] + Self.cache)
+        expectUserError(otherKind, mentions: ["was trained on mnist, 1×8×8 images", "--dataset fashion-mnist gives fashion-mnist, 1×8×8 images"])
+        // train --evaluate-every without a feature network fails before the run folder exists.
+        let noNet = try work.ddpm(["train"] + CLIPipelineTests.tinyModel + ["--steps", "2", "--run-dir", "run-fid", "--evaluate-every", "1",
+                                   "--evaluate-n", "10"] + Self.cache)
+        expectUserError(noNet, mentions: ["--evaluate-every needs the feature network of mnist", "--train-feature-net --dataset mnist"])
+        #expect(!work.exists("run-fid"), "no empty run folder is left behind")
     }
 }

@@ -47,11 +47,12 @@ public struct EvaluationCache: Sendable {
         try file.write(to: path)
     }
 
-    /// A hash of an image set's contents (shape, pixels, labels).
+    /// A hash of an image set's contents (shape, pixel bytes, labels). It reads the stored bytes in
+    /// place (the memory-mapped dataset cache for a whole split), never converting them to Float.
     public static func dataHash(_ images: ImageSet) -> String {
         var h = ContentHash()
         h.add(Array("\(images.count)x\(images.channels)x\(images.height)x\(images.width)".utf8))
-        h.add(images.pixels)
+        images.withBytes { h.add($0) }
         for l in images.labels { h.add([UInt8(truncatingIfNeeded: l)]) }
         return h.hex
     }

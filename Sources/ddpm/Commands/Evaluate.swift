@@ -30,7 +30,10 @@ extension DDPM {
             if let source {   // before anything slow: the model must make the dataset's images
                 let test = try DatasetLocator(kind: dataset, dataDir: dataDir).load(.test, imageSize: source.config.model.imageSize,
                                                                                      channels: source.config.model.channels)
-                try Self.check(source, fits: test, dataset: dataset)
+                try DataCompatibility.check(checkpoint: source.weightsFile, model: source.config.model,
+                                            trainedOn: source.weightsKind == .exported ? nil : source.config.data.dataset,
+                                            dataset: dataset, images: test,
+                                            dataSource: options.dataset.map { "--dataset \($0.rawValue)" } ?? "the checkpoint's dataset")
             }
             let net = try featureNet(cache: cache, dataset: dataset)
             let inception = try inceptionNetwork()
@@ -81,14 +84,6 @@ extension DDPM {
                 throw CLIError("--inception-weights \(path): no such file; \(InceptionV3.howToGetWeights)")
             }
             return try InceptionV3(weightsAt: path)
-        }
-
-        static func check(_ source: ModelSource, fits t: ImageSet, dataset: DatasetKind) throws {
-            let m = source.config.model
-            guard m.channels == t.channels && m.imageSize == t.height && m.imageSize == t.width else {
-                throw CLIError("--checkpoint \(source.path) makes \(m.channels)×\(m.imageSize)×\(m.imageSize) images but \(dataset.rawValue) "
-                               + "has \(t.channels)×\(t.height)×\(t.width); pass the --dataset the model was trained on")
-            }
         }
     }
 }

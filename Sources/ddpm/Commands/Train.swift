@@ -44,6 +44,12 @@ extension DDPM {
                                             dataSource: "--resume's data (\(state.config.data.dataDir ?? state.config.data.dataset.rawValue))")
             }
             try Trainer.check(state.config, train: data.train, validation: data.validation)
+            // Before the run folder exists: a missing feature network must not leave an empty run behind.
+            let evaluator = state.config.training.evaluateEvery > 0
+                ? try TrainingEvaluator.load(dataset: state.config.data.dataset, dataDir: state.config.data.dataDir,
+                                             count: state.config.training.evaluateCount, cache: EvaluationCache(directory: cacheDir),
+                                             progress: printError)
+                : nil
             if resume == nil { try run.createForNewRun(force: force) }
             let trainer = try Trainer(state: state, run: run, train: data.train, validation: data.validation)
             try FileSystem.write(try state.config.yaml(), to: run.configPath, overwrite: true)
@@ -52,11 +58,7 @@ extension DDPM {
                        + " (\(data.validation?.count ?? 0) for validation) → \(run.path)")
             let bar = ProgressBar(label: "train")
             trainer.onEvent = { event in TrainProgress.show(event, on: bar) }
-            if state.config.training.evaluateEvery > 0 {
-                trainer.evaluator = try TrainingEvaluator.load(dataset: state.config.data.dataset, dataDir: state.config.data.dataDir,
-                                                               count: state.config.training.evaluateCount, cache: EvaluationCache(directory: cacheDir),
-                                                               progress: printError)
-            }
+            trainer.evaluator = evaluator
             StopSignal.install()
             let reason = try trainer.runLoop()
             bar.finish()
