@@ -116,14 +116,20 @@ public struct StudyState: Sendable {
 
     public var best: TrialRecord? { ranked.first }
 
-    /// What the samplers learn from: complete trials with their objective, pruned ones with their
-    /// best intermediate value.
+    /// What the samplers learn from: complete trials with their objective; pruned ones with their
+    /// best intermediate value when that is the objective (val-loss), else with the worst complete
+    /// objective, since a validation loss is on another scale than an FID.
     public var observations: [ObservedTrial] {
-        trials.compactMap { t in
+        let worstComplete = ranked.last?.value
+        return trials.compactMap { t in
             switch t.state {
-            case .complete: t.value.map { ObservedTrial(values: t.values, objective: $0) }
-            case .pruned: t.reports.map(\.value).min().map { ObservedTrial(values: t.values, objective: $0, pruned: true) }
-            default: nil
+            case .complete:
+                return t.value.map { ObservedTrial(values: t.values, objective: $0) }
+            case .pruned:
+                let value = settings.objective == .valLoss ? t.reports.map(\.value).min() : worstComplete
+                return value.map { ObservedTrial(values: t.values, objective: $0, pruned: true) }
+            default:
+                return nil
             }
         }
     }

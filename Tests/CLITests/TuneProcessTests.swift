@@ -14,8 +14,8 @@ import Testing
         expectUserError(try work.ddpm("tune", "--study", "s"), mentions: ["--search", "at least one"])
         expectUserError(try work.ddpm("tune", "--search", "beta-max=0.01..0.02", "--minutes", "3"), mentions: ["--minutes-per-trial"])
         expectUserError(try work.ddpm("tune", "--search", "beta-max=0.01..0.02", "--schedules", "linear,banana", "--study", "s"), mentions: ["--schedules", "banana"])
-        let fid = try work.ddpm("tune", "--search", "beta-max=0.01..0.02", "--objective", "fid", "--study", "s")
-        expectUserError(fid, mentions: ["--objective fid"])
+        let fid = try work.ddpm("tune", "--search", "beta-max=0.01..0.02", "--objective", "fid", "--study", "s", "--cache-dir", "cache")
+        expectUserError(fid, mentions: ["--objective fid needs the feature network of fashion-mnist", "ddpm evaluate --train-feature-net --dataset fashion-mnist"])
         expectUserError(try work.ddpm("tune", "--resume", "nowhere"), mentions: ["nowhere", "no study"])
         expectUserError(try work.ddpm("tune", "--report", "nowhere"), mentions: ["nowhere", "no study"])
         #expect(!work.exists("s"))
@@ -29,6 +29,33 @@ import Testing
         #expect(run.stderr.contains("warning: --objective val-loss compares the epsilon-MSE across timesteps"), "\(run)")
         #expect(run.stderr.contains("--objective fid --evaluate-n 2000"), "\(run)")
         expectUserError(try work.ddpm(["tune"] + Self.tiny + ["--search", "timesteps=10..40:int", "--study", "s"]), mentions: ["--study s", "--resume"])
+    }
+
+    /// Issue 14 point 3: trials scored by feature-net FID of their EMA samples; with T searched the
+    /// median rule (on validation losses) is off, and the tables report the FID.
+    @Test func fidObjectiveScoresEachTrialBySamplesOfItsModel() throws {
+        let work = try CLIEvaluateTests.prepare()
+        let run = try work.ddpm(["tune"] + Self.tiny + ["--search", "timesteps=10..40:int", "--trials", "2", "--study", "s",
+                                                        "--objective", "fid", "--evaluate-n", "10"] + CLIEvaluateTests.cache)
+        #expect(run.status == 0, "\(run)")
+        #expect(!run.stderr.contains("warning: --objective val-loss"), "\(run)")
+        #expect(run.stderr.contains("note: no pruning"), "\(run)")
+        #expect(run.stderr.contains("FID (feature-net) of 10 samples"), "\(run)")
+        #expect(run.stdout.contains("| fid |"), "\(run)")
+        // The journal: both trials complete with an FID, which is not one of their validation losses.
+        let records = try String(contentsOfFile: work.file("s/journal.jsonl"), encoding: .utf8).split(separator: "\n")
+            .compactMap { try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        let settings = try #require(records.first?["settings"] as? [String: Any])
+        #expect(settings["objective"] as? String == "fid" && settings["evaluateImages"] as? Int == 10 && settings["pruner"] == nil, "\(settings)")
+        let finished = records.filter { $0["op"] as? String == "finish" }
+        #expect(finished.map { $0["state"] as? String } == ["complete", "complete"], "\(run)")
+        let values = finished.compactMap { $0["value"] as? Double }
+        let losses = records.filter { $0["op"] as? String == "report" }.compactMap { $0["value"] as? Double }
+        #expect(values.count == 2 && values.allSatisfy { $0.isFinite && $0 > 0 } && !values.contains { losses.contains($0) }, "\(values) \(losses)")
+        expectUserError(try work.ddpm(["tune"] + Self.tiny + ["--search", "timesteps=10..40:int", "--study", "s2", "--objective", "fid",
+                                                               "--evaluate-n", "20000"] + CLIEvaluateTests.cache),
+                        mentions: ["--evaluate-n 20000"])
+        #expect(!work.exists("s2"))
     }
 
     @Test func twoWorkerProcessesShareAStudyAndAFailedTrialDoesNotStopIt() throws {

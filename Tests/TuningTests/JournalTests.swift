@@ -3,9 +3,9 @@ import Testing
 import _TestSupport
 @testable import Tuning
 
-func studySettings(trials: Int, sampler: SamplerKind = .random) throws -> StudySettings {
+func studySettings(trials: Int, sampler: SamplerKind = .random, objective: ObjectiveKind = .valLoss) throws -> StudySettings {
     StudySettings(space: try SearchSpace(parsing: ["beta-max=5e-3..5e-2:log", "timesteps=100..1000:int"]), sampler: sampler,
-                  objective: .valLoss, trials: trials, minutesPerTrial: 1, startupTrials: 3, pruner: MedianPruner(),
+                  objective: objective, trials: trials, minutesPerTrial: 1, startupTrials: 3, pruner: MedianPruner(),
                   seed: 7, baseConfig: "{}", label: "linear")
 }
 
@@ -19,6 +19,26 @@ func deadPid() throws -> Int32 {
 }
 
 @Suite struct JournalTests {
+    /// A pruned trial's intermediate values are validation losses: they stand for its objective only
+    /// when the objective is the validation loss; against FIDs they would look best, so a pruned
+    /// trial of an fid study counts as the worst complete one.
+    @Test(arguments: [ObjectiveKind.valLoss, .fid])
+    func prunedTrialsAreObservedOnTheObjectivesScale(objective: ObjectiveKind) throws {
+        let dir = try ScratchDirectory()
+        let study = try Study.create(path: dir.file("study"), settings: try studySettings(trials: 4, objective: objective))
+        for (value, final) in [(0.05, 30.0), (0.04, 20.0)] {
+            let t = try #require(try study.claim())
+            try study.report(trial: t.number, step: 100, value: value)
+            try study.finish(trial: t.number, state: .complete, value: final, wallSeconds: 1, cpuSeconds: 1)
+        }
+        let pruned = try #require(try study.claim())
+        try study.report(trial: pruned.number, step: 100, value: 0.09)
+        try study.finish(trial: pruned.number, state: .pruned, value: 0.09, wallSeconds: 1, cpuSeconds: 1)
+        let observed = try study.state().observations
+        #expect(observed.map(\.objective) == [30, 20, objective == .valLoss ? 0.09 : 30])
+        #expect(observed.map(\.pruned) == [false, false, true])
+    }
+
     @Test func resumeAfterAKillLosesOnlyTheRunningTrial() throws {
         let dir = try ScratchDirectory()
         let path = dir.file("study")

@@ -21,6 +21,8 @@ extension DDPM {
 
         @Option(help: ArgumentHelp("Continue the study in this folder (or every study under it).", valueName: "dir")) var resume: String?
         @Option(help: ArgumentHelp("Print the study's report and write its CSV and plots (STUDY/report.*).", valueName: "dir")) var report: String?
+        @Option(help: ArgumentHelp("Where --objective fid finds the feature network (as `ddpm evaluate --cache-dir`). (default: $DDPM_CACHE_DIR or ~/.cache/ddpm)", valueName: "dir"))
+        var cacheDir: String?
 
         func validate() throws {
             if resume != nil && report != nil { throw ValidationError("--resume and --report are separate uses of ddpm tune; give one.") }
@@ -37,14 +39,15 @@ extension DDPM {
             if let s = tune.startupTrials, s < 1 { throw ValidationError("--startup-trials must be at least 1 (got \(s)).") }
             if let m = tune.maxTrials, m < 1 { throw ValidationError("--max-trials must be at least 1 (got \(m)).") }
             if tune.schedules != nil && options.settings.schedule != nil { throw ValidationError("--schedules runs one study per schedule; drop --schedule.") }
-            if tune.objective == .fid, let n = tune.evaluateN, n < 2 { throw ValidationError("--evaluate-n must be at least 2 (got \(n)).") }
+            if tune.objective == .fid, let n = options.bounds.evaluateCount, n < 2 { throw ValidationError("--evaluate-n must be at least 2 (got \(n)).") }
         }
 
         func run() throws {
             if let report { return try printReport(report) }
-            let folders = try resume.map(Self.studyFolders) ?? createStudies()
+            let evaluators = TrialEvaluators(cacheDir: cacheDir)
+            let folders = try resume.map(Self.studyFolders) ?? createStudies(evaluators)
             if resume != nil { printError("resuming \(folders.count == 1 ? "study \(folders[0])" : "\(folders.count) studies under \(resume!)")") }
-            try runStudies(folders)
+            try runStudies(folders, evaluators: evaluators)
             try printReport(resume ?? studyRoot)
         }
 
@@ -57,10 +60,9 @@ extension DDPM {
         }
 
         /// One study, or one per --schedules entry in subfolders named after the schedules.
-        private func createStudies() throws -> [String] {
+        private func createStudies(_ evaluators: TrialEvaluators) throws -> [String] {
             let space: SearchSpace
             do { space = try SearchSpace(parsing: tune.searches) } catch { throw CLIError("\(error)") }
-            if tune.objective == .fid { throw CLIError(Self.fidUnavailable) }
             let root = studyRoot
             var labels: [(label: String, schedule: BetaSchedule?)] = []
             if let list = tune.schedules {
@@ -78,6 +80,7 @@ extension DDPM {
                 labels = [((options.settings.schedule ?? .linear).rawValue, nil)]
             }
             warnAboutObjective(space)
+            let pruneOnValidationLoss = tune.prune && !prunerComparesIncomparableLosses(space)
             if FileManager.default.fileExists(atPath: Study.journalPath(root)) || (tune.schedules != nil && !Self.isEmptyOrMissing(root)) {
                 throw CLIError("--study \(root) already holds a study; pass --resume \(root) to continue it or choose another --study")
             }
@@ -88,13 +91,16 @@ extension DDPM {
                 if options.bounds.validateEvery == nil && config.training.validateEvery == 0 { config.training.validateEvery = 100 }
                 config.training.minutes = tune.minutesPerTrial
                 do { try config.validate() } catch { throw CLIError("\(error)") }
+                // Before the study exists: a missing feature network is found now, not after the first trial's training.
+                if tune.objective == .fid { _ = try evaluators.evaluator(for: config, count: options.bounds.evaluateCount ?? Self.defaultEvaluateImages) }
                 let base = try config.yaml()
                 do { try ConfigOverride.validate(space, base: base) } catch { throw CLIError("\(error)") }
                 let startup = tune.startupTrials ?? (tune.sampler == .tpe ? 10 : 5)
                 let settings = StudySettings(space: space, sampler: tune.sampler, objective: tune.objective, trials: tune.trials,
                                              minutesPerTrial: tune.minutesPerTrial, startupTrials: startup,
-                                             pruner: tune.prune ? MedianPruner(startupTrials: tune.pruneStartupTrials, warmupSteps: tune.pruneWarmupSteps) : nil,
-                                             seed: tune.studySeed, baseConfig: base, evaluateImages: tune.evaluateN, label: label)
+                                             pruner: pruneOnValidationLoss ? MedianPruner(startupTrials: tune.pruneStartupTrials, warmupSteps: tune.pruneWarmupSteps) : nil,
+                                             seed: tune.studySeed, baseConfig: base,
+                                             evaluateImages: tune.objective == .fid ? (options.bounds.evaluateCount ?? Self.defaultEvaluateImages) : nil, label: label)
                 prepared.append((tune.schedules == nil ? root : root + "/" + label, settings))
             }
             for (path, settings) in prepared {
@@ -104,14 +110,27 @@ extension DDPM {
             return prepared.map(\.0)
         }
 
-        static let fidUnavailable = "--objective fid: this ddpm has no `ddpm evaluate` (feature-net FID) yet; use --objective val-loss, and compare schedules by sampling and evaluating the best trials afterwards"
+        static let defaultEvaluateImages = 2000
+        /// The median rule compares the trials' intermediate validation losses; with the fid objective
+        /// and T or the schedule searched those losses are not comparable (see warnAboutObjective),
+        /// so the pruner would stop trials for the wrong reason.
+        private func prunerComparesIncomparableLosses(_ space: SearchSpace) -> Bool {
+            guard tune.prune, tune.objective == .fid else { return false }
+            let searched = space.names.filter(Self.lossIncomparableSettings.contains)
+            guard !searched.isEmpty else { return false }
+            printError("note: no pruning: the median rule compares validation losses, which are not comparable across "
+                       + searched.joined(separator: ", ") + "; every trial trains for its full budget and is scored by FID")
+            return true
+        }
+
+        static let lossIncomparableSettings = ["timesteps", "diffusion.timesteps", "schedule", "diffusion.schedule", "loss", "diffusion.loss",
+                                               "log-scale", "diffusion.logScale"]
 
         /// ε-MSE depends on how the schedule and T weight the noise levels: a lower loss under
         /// another T or schedule is not a better model (seed 000's 0.003 for log vs 0.015 for linear).
         private func warnAboutObjective(_ space: SearchSpace) {
             guard tune.objective == .valLoss else { return }
-            let incomparable = ["timesteps", "diffusion.timesteps", "schedule", "diffusion.schedule", "loss", "diffusion.loss", "log-scale", "diffusion.logScale"]
-            let searched = space.names.filter(incomparable.contains)
+            let searched = space.names.filter(Self.lossIncomparableSettings.contains)
             guard !searched.isEmpty || tune.schedules != nil else { return }
             let what = (searched + (tune.schedules != nil ? ["--schedules"] : [])).joined(separator: ", ")
             printError("warning: --objective val-loss compares the epsilon-MSE across \(what), but that loss depends on how T and the schedule "
@@ -133,15 +152,26 @@ extension DDPM {
         // MARK: - Running
 
         /// Runs trials round-robin over the studies (one per schedule) until none needs more.
-        private func runStudies(_ folders: [String]) throws {
+        private func runStudies(_ folders: [String], evaluators: TrialEvaluators) throws {
             var workers = folders.map { StudyWorker(study: Study(path: $0)) }
+            let bar = ProgressBar(label: "train")
             for w in workers {
                 let settings: StudySettings
                 do { settings = try w.study.state().settings } catch { throw CLIError("\(error)") }
-                if settings.objective == .fid { throw CLIError(Self.fidUnavailable) }
+                w.onEvent = { Self.show($0, study: w.study, on: bar) }
+                if settings.objective == .fid {
+                    let count = settings.evaluateImages ?? Self.defaultEvaluateImages
+                    w.scorer = { run, state in
+                        let evaluator = try evaluators.evaluator(for: state.config, count: count)
+                        bar.message("scoring \(run.path): FID (feature-net) of \(count) samples, \(TrainingEvaluator.samplerSteps) DDIM steps each")
+                        let c = state.config
+                        return try state.withEMAWeights {
+                            try evaluator.score(model: state.model, tables: state.tables, seed: c.training.seed,
+                                                batchSize: c.training.batchSize, classes: c.model.classes).fid
+                        }
+                    }
+                }
             }
-            let bar = ProgressBar(label: "train")
-            for w in workers { w.onEvent = { Self.show($0, study: w.study, on: bar) } }
             StopSignal.install()
             var ran = 0
             while !workers.isEmpty, ran < (tune.maxTrials ?? .max), !StopSignal.isRequested {
@@ -156,6 +186,31 @@ extension DDPM {
             }
             bar.finish()
             if StopSignal.isRequested { printError("interrupted: the running trial is recorded as lost; `ddpm tune --resume` continues") }
+        }
+
+        /// Feature networks and test features for the fid objective, loaded once per dataset for all
+        /// trials of this process.
+        final class TrialEvaluators {
+            private var loaded: [String: TrainingEvaluator] = [:]
+            let cache: EvaluationCache
+            init(cacheDir: String?) { cache = EvaluationCache(directory: cacheDir) }
+
+            func evaluator(for config: TrainConfig, count: Int) throws -> TrainingEvaluator {
+                let dataset = config.data.dataset
+                let key = "\(dataset.rawValue)|\(config.data.dataDir ?? "")|\(count)"
+                if let e = loaded[key] { return e }
+                let path = cache.featureNetPath(dataset)
+                guard FileManager.default.fileExists(atPath: path) else {
+                    throw CLIError("--objective fid needs the feature network of \(dataset.rawValue) (looked for \(path)); "
+                                   + "train it once with `ddpm evaluate --train-feature-net --dataset \(dataset.rawValue)`")
+                }
+                let e: TrainingEvaluator
+                do {
+                    e = try TrainingEvaluator.load(dataset: dataset, dataDir: config.data.dataDir, count: count, cache: cache, progress: printError)
+                } catch { throw CLIError("--objective fid: \(error)") }
+                loaded[key] = e
+                return e
+            }
         }
 
         static func show(_ event: TrialEvent, study: Study, on bar: ProgressBar) {

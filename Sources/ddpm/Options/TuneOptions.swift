@@ -15,8 +15,7 @@ struct TuneOptions: ParsableArguments {
     @Option(help: "Training budget of each trial, in minutes.") var minutesPerTrial = 3.0
     @Option(help: "gp: Gaussian process + Expected Improvement (seed 000); tpe: Bergstra et al. 2011; random.") var sampler: SamplerKind = .gp
     @Option(help: "Space-filling (gp) or random (tpe) trials before the model is used (default 5 for gp, 10 for tpe).") var startupTrials: Int?
-    @Option(help: "What a trial is scored by (lower is better).") var objective: ObjectiveKind = .valLoss
-    @Option(help: "Images sampled per trial for --objective fid.") var evaluateN: Int?
+    @Option(help: "What a trial is scored by (lower is better); fid samples --evaluate-n images per trial (default 2000).") var objective: ObjectiveKind = .valLoss
     @Flag(inversion: .prefixedNo, help: "Stop trials early by the median rule on their validation losses.") var prune = true
     @Option(help: "Complete trials before the median rule prunes anything.") var pruneStartupTrials = 5
     @Option(help: "Training steps before the median rule prunes anything.") var pruneWarmupSteps = 0
