@@ -1,3 +1,4 @@
+import DataIO
 import Foundation
 
 /// One line of `metrics.jsonl`: a training line (loss, lr, …) or a validation line
@@ -48,18 +49,9 @@ public final class MetricsLog {
         self.path = path
         let fm = FileManager.default
         if let data = fm.contents(atPath: path) {
-            let text = String(decoding: data, as: UTF8.self)
-            var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-            if let last = lines.popLast(), !last.isEmpty, text.hasSuffix("\n") { lines.append(last) }
-            let decoder = JSONDecoder()
-            decoder.nonConformingFloatDecodingStrategy = .convertFromString(
-                positiveInfinity: Self.nonFinite.positiveInfinity, negativeInfinity: Self.nonFinite.negativeInfinity, nan: Self.nonFinite.nan)
+            let parsed = try Self.parse(data, path: path)
             var kept: [String] = [], records: [MetricsRecord] = []
-            for (number, line) in lines.enumerated() where !line.isEmpty {
-                let record: MetricsRecord
-                do { record = try decoder.decode(MetricsRecord.self, from: Data(line.utf8)) } catch {
-                    throw RunDirectoryError.unreadable(path, "line \(number + 1) is not a metrics record")
-                }
+            for (line, record) in zip(parsed.lines, parsed.records) {
                 if let limit = upToStep, record.step > limit { continue }
                 kept.append(line)
                 records.append(record)
@@ -77,6 +69,30 @@ public final class MetricsLog {
     }
 
     deinit { try? handle.close() }
+
+    /// The records of a metrics log, read without changing it (`ddpm plot`). A torn last line is
+    /// skipped as the initializer skips it; any other line that is not a record is an error.
+    public static func records(at path: String) throws -> [MetricsRecord] {
+        try parse(Data(DurableFile.read(path)), path: path).records
+    }
+
+    /// Each complete, non-empty line with its record.
+    private static func parse(_ data: Data, path: String) throws -> (lines: [String], records: [MetricsRecord]) {
+        let text = String(decoding: data, as: UTF8.self)
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        if let last = lines.popLast(), !last.isEmpty, text.hasSuffix("\n") { lines.append(last) }
+        let decoder = JSONDecoder()
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(
+            positiveInfinity: nonFinite.positiveInfinity, negativeInfinity: nonFinite.negativeInfinity, nan: nonFinite.nan)
+        var kept: [String] = [], records: [MetricsRecord] = []
+        for (number, line) in lines.enumerated() where !line.isEmpty {
+            do { records.append(try decoder.decode(MetricsRecord.self, from: Data(line.utf8))) } catch {
+                throw RunDirectoryError.unreadable(path, "line \(number + 1) is not a metrics record")
+            }
+            kept.append(line)
+        }
+        return (kept, records)
+    }
 
     /// Writes one record (keys sorted, so lines diff cleanly).
     public func append(_ record: MetricsRecord) throws {

@@ -13,6 +13,7 @@ extension SamplerKind: ExpressibleByArgument {}
 extension VarianceKind: ExpressibleByArgument {}
 extension EarlyStoppingMetric: ExpressibleByArgument {}
 extension TimestepSpacing: ExpressibleByArgument {}
+extension MetricsField: ExpressibleByArgument {}
 extension MaskKind: ExpressibleByArgument {}
 extension LRSchedule: ExpressibleByArgument {}
 extension OptimizerKind: ExpressibleByArgument {}

@@ -9,7 +9,7 @@ struct DDPM: ParsableCommand {
         abstract: "Train and sample denoising diffusion models on the CPU.",
         discussion: "Exit codes (every command):\n" + ExitStatus.table,
         version: DDPMVersion.current,
-        subcommands: [Train.self, Sample.self, Evaluate.self, Inpaint.self, Schedule.self, Info.self, Export.self, Bench.self,
+        subcommands: [Train.self, Sample.self, Evaluate.self, Inpaint.self, Schedule.self, Noise.self, Plot.self, Info.self, Export.self, Bench.self,
                       InceptionFeatures.self, Tune.self])
 
     /// Runs the command with `DDPM_THREADS` workers when that is set to a positive integer (the

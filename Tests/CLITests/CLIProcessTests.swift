@@ -137,7 +137,7 @@ import Testing
         let work = try WorkFolder()
         let run = try work.ddpm("--help")
         #expect(run.status == 0, "\(run)")
-        for name in ["train", "sample", "evaluate", "inpaint", "schedule", "info", "export", "bench", "inception-features"] {
+        for name in ["train", "sample", "evaluate", "inpaint", "schedule", "noise", "plot", "info", "export", "bench", "inception-features"] {
             #expect(run.stdout.contains("\n  \(name) "), "--help should list \(name)\n\(run)")
         }
     }

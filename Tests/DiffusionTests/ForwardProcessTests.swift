@@ -181,4 +181,29 @@ struct TrainingObjectiveTests {
         let average = perImage.reduce(0.0) { $0 + Double($1) } / Double(N)
         #expect(abs(average - Double(loss.item())) <= 2e-5 * average, "\(kind): average \(average) vs loss \(loss.item())")
     }
+
+    // MARK: - Forward strip
+
+    /// `ddpm noise`: row r is every image at t = ts[r] (t = 0: x_0 unchanged), each image with one ε
+    /// from its own stream of the seed. ᾱ here is the product of (1 − β) computed in this test.
+    @Test func forwardStripIsTheClosedFormWithOneNoisePerImage() throws {
+        let betas = [0.1, 0.2, 0.3, 0.4]
+        let tables = try NoiseTables(betas: betas)
+        let x0 = Tensor(shape: [2, 1, 1, 3], values: [0.5, -0.25, 1.0, -1.0, 0.75, 0.1])
+        let ts = [0, 1, 4, 2]
+        let strip = tables.forwardStrip(x0: x0, timesteps: ts, seed: 9)
+        #expect(strip.shape == [8, 1, 1, 3])
+        var generators = [RandomGenerator(seed: 9, stream: 0), RandomGenerator(seed: 9, stream: 1)]
+        let eps = Tensor.standardNormal(imageShape: [1, 1, 3], generators: &generators).scalars
+        var expected: [Double] = []
+        for t in ts {
+            let alphaBar = betas.prefix(t).reduce(1.0) { $0 * (1 - $1) }
+            expected += x0.scalars.indices.map { i in alphaBar.squareRoot() * Double(x0.scalars[i]) + (1 - alphaBar).squareRoot() * Double(eps[i]) }
+        }
+        let problem = mismatch(strip.scalars, expected, rtol: 1e-6, atol: 1e-6)
+        #expect(problem == nil, "\(problem ?? "")")
+        #expect(Array(strip.scalars.prefix(6)) == x0.scalars, "t = 0 is x_0 itself")
+        #expect(tables.forwardStrip(x0: x0, timesteps: ts, seed: 9).scalars == strip.scalars, "seeded")
+        #expect(tables.forwardStrip(x0: x0, timesteps: ts, seed: 10).scalars != strip.scalars)
+    }
 }

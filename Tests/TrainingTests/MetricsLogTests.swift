@@ -44,4 +44,33 @@ import Training
         let error = #expect(throws: RunDirectoryError.self) { try MetricsLog(path: path) }
         #expect(error?.description == "\(path): cannot be read (line 2 is not a metrics record)")
     }
+
+    /// `ddpm plot` reads a log without touching it (a running trainer may be appending), skips a
+    /// torn last line, and draws a field over the step from the records that have it.
+    @Test func recordsAreReadWithoutChangingTheFileAndGiveOneSeriesPerField() throws {
+        let scratch = try Scratch()
+        let path = scratch.file("metrics.jsonl")
+        let text = #"{"epoch":0,"loss":0.5,"step":1}"# + "\n" + #"{"epoch":0,"step":3,"validationLoss":0.25}"# + "\n"
+            + #"{"epoch":1,"loss":0.375,"lossQ2":0.125,"step":25}"# + "\n" + #"{"epoch":1,"lo"#
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        let records = try MetricsLog.records(at: path)
+        #expect(records.map(\.step) == [1, 3, 25])
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == text, "the file is left as it was")
+
+        let loss = MetricsField.loss.series(name: "a", records: records)
+        #expect(loss.name == "a" && loss.x == [1, 25] && loss.y == [0.5, 0.375])
+        #expect(MetricsField.validationLoss.series(name: "a", records: records).y == [0.25])
+        #expect(MetricsField.lossQ2.series(name: "a", records: records).x == [25])
+        #expect(MetricsField.kid.series(name: "a", records: records).x.isEmpty)
+        #expect(MetricsField.present(in: records) == [.loss, .validationLoss, .lossQ2])
+        // Every field reads the key of its own name (the JSON key is what --metric takes).
+        let full = MetricsRecord(step: 1, epoch: 0, loss: 1, lr: 2, gradNorm: 3, imagesPerSecond: 4, quarterLosses: [5, 6, 7, 8],
+                                 validationLoss: 9)
+        var withEvaluation = full
+        (withEvaluation.fidFeatureNet, withEvaluation.kid) = (10, 11)
+        let json = try JSONSerialization.jsonObject(with: JSONEncoder().encode(withEvaluation)) as? [String: Any]
+        for field in MetricsField.allCases {
+            #expect(field.value(in: withEvaluation) == json?[field.rawValue] as? Double, "\(field)")
+        }
+    }
 }

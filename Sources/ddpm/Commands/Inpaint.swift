@@ -26,7 +26,7 @@ extension DDPM {
         @Option(help: ArgumentHelp("Completions per input.", valueName: "K")) var nPerImage = 4
         @Option(help: ArgumentHelp("The PNG grid to write.", valueName: "path")) var out = "inpaint.png"
         @Option(help: ArgumentHelp("Also write each completion as a PNG into this folder.", valueName: "dir")) var outDir: String?
-        @Option(help: ArgumentHelp("Write x_t and predicted x_0 over time for the first input.", valueName: "path")) var trajectory: String?
+        @OptionGroup var strip: TrajectoryOptions
         @Option(help: ArgumentHelp("Plot the visited timesteps (the jump schedule) to this PNG.", valueName: "path")) var schedulePlot: String?
         @Option(help: ArgumentHelp("Write each completion's masked-region MSE and PSNR against its input to this CSV.", valueName: "path"))
         var scores: String?
@@ -51,6 +51,7 @@ extension DDPM {
         }
 
         func run() throws {
+            let trajectory = strip.trajectory
             let outputs = [("--out", out), ("--trajectory", trajectory), ("--schedule-plot", schedulePlot), ("--scores", scores),
                            ("--out-dir", outDir.map { $0 + InpaintingJob.completionFileName(input: 0, completion: 0) })]
             // Every output is checked before the model runs (FileSystem: one FileError line naming the flag).
@@ -77,7 +78,7 @@ extension DDPM {
             if let schedulePlot { try writeSchedulePlot(job.policy, to: schedulePlot) }
 
             let bar = ProgressBar(label: "inpaint")
-            let recorder = TrajectoryRecorder(steps: job.policy.stepCount, images: min(nPerImage, batchSize, 4))
+            let recorder = try strip.recorder(policy: job.policy, timesteps: job.policy.tables.timesteps, images: min(nPerImage, batchSize, 4))
             var completions: [Float] = []
             try job.run(model: conditioning.predictor, progress: { done, total in
                 bar.update(done: done, total: total, unit: "eval", rate: nil, etaSeconds: nil)
@@ -92,7 +93,8 @@ extension DDPM {
             if let trajectory {
                 var png = recorder.strip()
                 png.text = job.provenance + [("figure", "rows: x_t and predicted x_0 of the first input's completions; columns: moves "
-                                              + "of the jump schedule (grey x_0: a re-noising move)")]
+                                              + "of the jump schedule at t = " + recorder.shownTimesteps.map(String.init).joined(separator: ",")
+                                              + " (grey x_0: a re-noising move)")]
                 try png.write(to: trajectory, overwrite: force)
                 print("wrote the trajectory strip to \(trajectory)")
             }

@@ -27,8 +27,7 @@ extension DDPM {
         @Option(help: "Images per grid row (default: a square-ish grid).") var nrow: Int?
         @Option(help: "Images denoised together.") var batchSize = 64
         @Option(help: ArgumentHelp("Also write each image as a PNG into this folder.", valueName: "dir")) var imagesDir: String?
-        @Option(help: ArgumentHelp("Write a reverse-process strip (x_t and predicted x_0 at several t) for the first images.", valueName: "path"))
-        var trajectory: String?
+        @OptionGroup var strip: TrajectoryOptions
         @Option(name: .customLong("class"), help: ArgumentHelp(
             "Class-conditional models: the class of every image, by number or name (7, sneaker), or 'all' for one grid row per class with its name (default: cycle through the classes).",
             valueName: "class"))
@@ -61,6 +60,7 @@ extension DDPM {
         func run() throws {
             // Every output is checked before the model runs: a long sampling run never ends in "folder missing".
             if let gridPath = gridPath(images: count ?? 64) { try FileSystem.checkWritableFile(gridPath, overwrite: force, flag: "--out") }
+            let trajectory = strip.trajectory
             if let trajectory { try FileSystem.checkWritableFile(trajectory, overwrite: force, flag: "--trajectory") }
             if let imagesDir {
                 try FileSystem.checkCanCreate(folder: imagesDir, flag: "--images-dir")
@@ -79,7 +79,7 @@ extension DDPM {
                                       provenance: provenance(source) + plan.provenance)
             if let imagesDir { try FileSystem.createFolder(imagesDir) }
             let bar = ProgressBar(label: "sample")
-            let recorder = TrajectoryRecorder(steps: job.sampler.stepCount, images: min(4, count, batchSize))
+            let recorder = try strip.recorder(policy: job.sampler.policy, timesteps: tables.timesteps, images: min(4, count, batchSize))
             // Batches stream to --images-dir and are dropped; only a grid keeps them (at most maxGridImages).
             var gridBatches: [Tensor] = []
             var written = 0
@@ -109,7 +109,8 @@ extension DDPM {
             if let imagesDir { print("wrote \(count) PNGs to \(imagesDir)/") }
             if let trajectory {
                 var png = recorder.strip()
-                png.text = job.provenance + [("figure", "rows: x_t and predicted x_0 per sample; columns: t from T to 0")]
+                png.text = job.provenance + [("figure", "rows: x_t and predicted x_0 per sample; columns: t = "
+                                              + recorder.shownTimesteps.map(String.init).joined(separator: ","))]
                 try png.write(to: trajectory, overwrite: force)
                 print("wrote the reverse-process strip to \(trajectory)")
             }

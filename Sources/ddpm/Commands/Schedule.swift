@@ -9,20 +9,17 @@ extension DDPM {
     struct Schedule: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Plot or print beta schedules.",
-            discussion: "Draws beta_t and alpha-bar_t of one or all schedules (the seeds' Figures 1 and 5), and prints the table as CSV.")
+            discussion: "Draws beta_t and alpha-bar_t of all schedules or of a chosen few (the seeds' Figures 1 and 5; e.g. --schedule linear,cosine,sigmoid), and prints the table as CSV.")
 
-        @Option(help: "Schedule to show, or 'all'.") var schedule: ScheduleChoice = .all
-        @Option(help: "Diffusion steps T.") var timesteps = 1000
-        @Option(help: "First beta.") var betaMin = 1e-4
-        @Option(help: "Last beta.") var betaMax = 0.02
-        @Option(help: "The logarithmic schedule's constant c.") var logScale = 1.0
+        @Option(help: ArgumentHelp("Schedules to show, comma-separated (linear,cosine,sigmoid), or 'all'.", valueName: "schedules"))
+        var schedule: ScheduleChoice = .all
+        @OptionGroup var range: ScheduleParameterOptions
         @Option(help: ArgumentHelp("PNG figure to write.", valueName: "path")) var out: String?
         @Option(help: ArgumentHelp("CSV file to write ('-' for stdout).", valueName: "path")) var csv: String?
         @Flag(help: "Overwrite existing output files.") var force = false
 
         func validate() throws {
             if out == nil && csv == nil { throw ValidationError("Nothing to do: give --out FILE.png and/or --csv FILE (or --csv -).") }
-            try InputLimits.check("--timesteps", timesteps, atMost: InputLimits.maxTimesteps)
         }
 
         func run() throws {
@@ -30,7 +27,7 @@ extension DDPM {
             if let csv, csv != "-" { try FileSystem.checkWritableFile(csv, overwrite: force, flag: "--csv") }
             if let out { try FileSystem.checkWritableFile(out, overwrite: force, flag: "--out") }
             let kinds = schedule.schedules
-            let parameters = ScheduleParameters(timesteps: timesteps, betaMin: betaMin, betaMax: betaMax, logScale: logScale)
+            let parameters = range.parameters, timesteps = parameters.timesteps
             let tables = try kinds.map { try NoiseTables(schedule: $0, parameters: parameters) }
             for t in tables { if let w = t.terminalSignalWarning { printError(w) } }
             if let csv { try writeCSV(kinds, tables, to: csv) }
@@ -47,6 +44,7 @@ extension DDPM {
         }
 
         private func writeCSV(_ kinds: [BetaSchedule], _ tables: [NoiseTables], to path: String) throws {
+            let timesteps = range.timesteps
             var lines = ["t," + kinds.flatMap { ["\($0.rawValue)_beta", "\($0.rawValue)_alpha_bar"] }.joined(separator: ",")]
             for i in 0..<timesteps {
                 lines.append("\(i + 1)," + tables.flatMap { [String($0.betas[i]), String($0.alphaBar[i])] }.joined(separator: ","))
@@ -65,17 +63,24 @@ extension DDPM {
     }
 }
 
-/// `--schedule`: one beta schedule, or all of them.
+/// `--schedule`: every beta schedule, or a comma-separated few in the order given.
 enum ScheduleChoice: ExpressibleByArgument, Equatable {
     case all
-    case one(BetaSchedule)
+    case chosen([BetaSchedule])
 
+    /// nil for an unknown name; argument-parser then names the flag and lists the valid values.
     init?(argument: String) {
-        if argument == "all" { self = .all } else if let s = BetaSchedule(rawValue: argument) { self = .one(s) } else { return nil }
+        if argument == "all" { self = .all; return }
+        var chosen: [BetaSchedule] = []
+        for name in argument.split(separator: ",", omittingEmptySubsequences: false) {
+            guard let s = BetaSchedule(rawValue: name.trimmingCharacters(in: .whitespaces)) else { return nil }
+            if !chosen.contains(s) { chosen.append(s) }
+        }
+        self = .chosen(chosen)
     }
 
     static var allValueStrings: [String] { ["all"] + BetaSchedule.allCases.map(\.rawValue) }
-    var defaultValueDescription: String { if case let .one(s) = self { s.rawValue } else { "all" } }
+    var defaultValueDescription: String { if case let .chosen(s) = self { s.map(\.rawValue).joined(separator: ",") } else { "all" } }
 
-    var schedules: [BetaSchedule] { if case let .one(s) = self { [s] } else { BetaSchedule.allCases } }
+    var schedules: [BetaSchedule] { if case let .chosen(s) = self { s } else { BetaSchedule.allCases } }
 }
