@@ -25,4 +25,15 @@ void ddpm_groupnorm_backward(long first, long count, long C, long G, long L, int
                              const float *mean, const float *rstd, const float *dy, float *dx,
                              float *partial_gamma, float *partial_beta, float *dh);
 
+/// 1 when `ddpm_sgemm` can run on this CPU (it needs AVX-512), else 0: the caller then uses BLAS.
+int ddpm_sgemm_available(void);
+
+/// C[m×n] = (accumulate ? C : 0) + A·B in fp32, where A[i, p] = a[i·rsa + p·csa] (a row-major A has
+/// rsa = lda, csa = 1; a transposed one rsa = 1, csa = lda), B is row-major [k×n] with row stride ldb
+/// and C row-major with row stride ldc. Each element of C adds its products in blocks of 64 k
+/// (each block summed from zero in increasing k, one FMA per product, then added to C), so the
+/// result is the same for any split of C. Only when `ddpm_sgemm_available`.
+void ddpm_sgemm(long m, long n, long k, const float *a, long rsa, long csa, const float *b, long ldb,
+                float *c, long ldc, int accumulate);
+
 #endif

@@ -14,15 +14,22 @@ struct ConvPlan {
     /// Whether the backward may use `dataGradientByConvolution` (false: always dcol + col2im, the
     /// reference path the tests compare it with).
     let fastDataGradient: Bool
+    /// Whether the products go through `Kernels.directGemm` (Conv2dDirectKernel.swift) rather
+    /// than OpenBLAS, the reference path.
+    let direct: Bool
 
-    init(_ g: ConvGeometry, batch: Int, outChannels: Int, workers: Int, fastDataGradient: Bool = true) {
+    init(_ g: ConvGeometry, batch: Int, outChannels: Int, workers: Int, fastDataGradient: Bool = true,
+         direct: Bool = Kernels.directGEMMAvailable) {
         self.g = g
         self.fastDataGradient = fastDataGradient
+        self.direct = direct
         self.batch = batch
         self.outChannels = outChannels
-        // Small images (7×7, 14×14) batch several per GEMM so N = b·L stays large enough for BLAS
-        // to run at speed; 28×28 and up run one image per GEMM, which measured fastest.
-        let wanted = max(1, (512 + g.L - 1) / g.L)
+        // For BLAS, small images (7×7, 14×14) batch several per GEMM so N = b·L stays large enough
+        // for it to run at speed; 28×28 and up run one image per GEMM, which measured fastest. The
+        // direct kernel packs nothing, so one image per GEMM costs it no setup, and the multi-image
+        // staging copies (12% of a tiny training step in `memmove`) go away.
+        let wanted = direct ? 1 : max(1, (512 + g.L - 1) / g.L)
         imagesPerChunk = max(1, min(wanted, batch / max(1, workers)))
         chunks = (batch + imagesPerChunk - 1) / imagesPerChunk
         parts = max(1, min(workers, chunks))
@@ -49,8 +56,12 @@ struct ConvPlan {
     var stagingFloats: Int { imagesPerChunk > 1 ? outChannels * imagesPerChunk * g.L : 0 }
     /// Scratch floats one worker needs in the forward pass.
     var forwardScratchPerPart: Int { colFloats + stagingFloats }
+    /// The direct path's weight gradient reads dy transposed, [L, Cout] (Conv2dDirectKernel.swift).
+    var transposedOutputFloats: Int { direct ? outChannels * g.L : 0 }
     /// Scratch floats one worker needs in the backward pass (adds partial dWeight and dBias, and W′).
-    var backwardScratchPerPart: Int { backwardColFloats + stagingFloats + outChannels * g.K + outChannels + flippedWeightFloats }
+    var backwardScratchPerPart: Int {
+        backwardColFloats + stagingFloats + transposedOutputFloats + outChannels * g.K + outChannels + flippedWeightFloats
+    }
 
     func images(ofChunk c: Int) -> Range<Int> { (c * imagesPerChunk)..<min(batch, (c + 1) * imagesPerChunk) }
 }
@@ -62,6 +73,10 @@ extension Kernels {
     static func conv2dForward(_ plan: ConvPlan, x: UnsafePointer<Float>, weight: UnsafePointer<Float>,
                               bias: UnsafePointer<Float>?, y: UnsafeMutablePointer<Float>,
                               scratch: UnsafeMutablePointer<Float>) {
+        if plan.direct {
+            conv2dForwardDirect(plan, x: x, weight: weight, bias: bias, y: y, scratch: scratch)
+            return
+        }
         let g = plan.g, Cout = plan.outChannels, K = g.K, L = g.L
         let inImage = g.channels * g.height * g.width, outImage = Cout * L
         let X = SharedPointer(UnsafeMutablePointer(mutating: x)), Wt = SharedPointer(UnsafeMutablePointer(mutating: weight))
@@ -104,6 +119,10 @@ extension Kernels {
                                dy: UnsafePointer<Float>, dx: UnsafeMutablePointer<Float>?,
                                dWeight: UnsafeMutablePointer<Float>?, dBias: UnsafeMutablePointer<Float>?,
                                scratch: UnsafeMutablePointer<Float>) {
+        if plan.direct {
+            conv2dBackwardDirect(plan, x: x, weight: weight, dy: dy, dx: dx, dWeight: dWeight, dBias: dBias, scratch: scratch)
+            return
+        }
         let g = plan.g, Cout = plan.outChannels, K = g.K, L = g.L
         let inImage = g.channels * g.height * g.width, outImage = Cout * L
         let per = plan.backwardScratchPerPart

@@ -1,4 +1,5 @@
 import CBLAS
+import CKernels
 
 // The one entry point to cblas_sgemm. Conv forward/backward, matmul, Linear and attention all
 // come through here.
@@ -17,6 +18,18 @@ extension Kernels {
         }
         cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
                     Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+    }
+
+    /// Whether this CPU runs `directGemm` (it needs AVX-512).
+    static let directGEMMAvailable = ddpm_sgemm_available() != 0
+
+    /// `C[m×n] = (accumulate ? C : 0) + op(A) · B` by the unpacked AVX-512 kernel of
+    /// `Sources/CKernels/sgemm.c`, for the convolutions' shapes (few rows, wide B), on the calling
+    /// thread. Each element of C adds its k products in order, so any split of C gives the same
+    /// bits. Only when `directGEMMAvailable`; `gemm` (OpenBLAS) is the reference it is tested against.
+    static func directGemm(transA: Bool = false, m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int,
+                           b: UnsafePointer<Float>, ldb: Int, accumulate: Bool, c: UnsafeMutablePointer<Float>, ldc: Int) {
+        ddpm_sgemm(m, n, k, a, transA ? 1 : lda, transA ? lda : 1, b, ldb, c, ldc, accumulate ? 1 : 0)
     }
 
     /// The same product split over the workers: by rows of C when there are enough, else by
