@@ -59,10 +59,16 @@ public struct NoiseTables: Sendable {
     /// T, the number of diffusion steps.
     public var timesteps: Int { betas.count }
 
+    /// True when ᾱ_T = 0 (β_T = 1): x_T is pure noise, as `--rescale-zero-terminal-snr` makes it.
+    public var hasZeroTerminalSNR: Bool { alphaBar[timesteps - 1] == 0 }
+
     /// Builds the tables from raw betas, e.g. respaced ones.
     ///
     /// - Parameters:
-    ///   - betas: β_1 … β_T, T ≥ 2, each finite and in (0, 1).
+    ///   - betas: β_1 … β_T, T ≥ 2, each finite and in (0, 1); β_T may also be exactly 1, which
+    ///     makes ᾱ_T = 0 (zero terminal SNR, see `rescaledToZeroTerminalSNR`). Then
+    ///     `sqrtRecipAlphaBar` and `sqrtRecipAlphaBarMinusOne` are infinite at t = T, and x̂_0 at
+    ///     that step comes from `ReverseStep.predictX0`'s zero-SNR rule instead.
     ///   - schedule: where the betas came from, for messages only.
     /// - Throws: `ScheduleError` naming the first bad beta, or ᾱ_T when it underflows.
     public init(betas: [Double], schedule: BetaSchedule? = nil) throws {
@@ -73,8 +79,10 @@ public struct NoiseTables: Sendable {
                 requirement: "must be at least 2 (the clipped posterior log-variance at t = 1 borrows betaTilde at t = 2)")
         }
         for (i, beta) in betas.enumerated() where !(beta > 0 && beta < 1) {   // also rejects NaN
+            if i == betas.count - 1 && beta == 1 { continue }   // zero terminal SNR
             throw ScheduleError(
-                parameter: "betas[\(i)] (t = \(i + 1))\(origin)", value: "\(beta)", requirement: "must be in (0, 1)")
+                parameter: "betas[\(i)] (t = \(i + 1))\(origin)", value: "\(beta)",
+                requirement: "must be in (0, 1) (only the last may be exactly 1: zero terminal SNR)")
         }
 
         // 1. Forward process (eq. 4). A running product, in the same order as np.cumprod.
@@ -86,7 +94,7 @@ public struct NoiseTables: Sendable {
             alphaBar[i] = product
         }
         let T = betas.count
-        guard (1 / alphaBar[T - 1]).isFinite else {
+        guard (1 / alphaBar[T - 1]).isFinite || betas[T - 1] == 1 else {
             throw ScheduleError(
                 parameter: "alphaBar[\(T - 1)] (t = T = \(T))\(origin)", value: "\(alphaBar[T - 1])",
                 requirement: "underflows, so 1/sqrt(alphaBar) is infinite; use fewer timesteps or a smaller betaMax")

@@ -21,6 +21,11 @@ public struct TrainingObjective {
     public struct Draw {
         public let indices: [Int]
         public let noise: Tensor
+
+        public init(indices: [Int], noise: Tensor) {
+            self.indices = indices
+            self.noise = noise
+        }
     }
 
     public func draw(batch N: Int, shape: [Int], using generator: inout RandomGenerator) -> Draw {

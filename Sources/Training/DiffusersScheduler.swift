@@ -18,11 +18,13 @@ public struct DiffusersScheduler: Codable, Equatable, Sendable {
     public var predictionType: String
     public var varianceType: String
     public var clipSample: Bool
+    /// Lin et al. 2023's zero-terminal-SNR rescaling, applied by diffusers after the betas.
+    public var rescaleBetasZeroSnr: Bool
 
     enum CodingKeys: String, CodingKey {
         case className = "_class_name", numTrainTimesteps = "num_train_timesteps", betaStart = "beta_start", betaEnd = "beta_end"
         case betaSchedule = "beta_schedule", trainedBetas = "trained_betas", predictionType = "prediction_type"
-        case varianceType = "variance_type", clipSample = "clip_sample"
+        case varianceType = "variance_type", clipSample = "clip_sample", rescaleBetasZeroSnr = "rescale_betas_zero_snr"
     }
 
     /// ddpm's schedule ↔ diffusers' `beta_schedule` name, for the schedules whose formulas agree.
@@ -40,8 +42,12 @@ public struct DiffusersScheduler: Codable, Equatable, Sendable {
         predictionType = "epsilon"
         varianceType = "fixed_large"
         clipSample = true
+        rescaleBetasZeroSnr = d.rescaleZeroTerminalSnr
         let named = Self.names.first { $0.0 == d.schedule && (d.schedule != .cosine || d.cosineOffset == Self.diffusersCosineOffset) }
-        if let named {
+        if let custom = d.betas {
+            betaSchedule = "linear"  // diffusers ignores it when trained_betas is given
+            trainedBetas = custom
+        } else if let named {
             betaSchedule = named.1
         } else {
             betaSchedule = "linear"  // diffusers ignores it when trained_betas is given
@@ -60,6 +66,7 @@ public struct DiffusersScheduler: Codable, Equatable, Sendable {
         predictionType = try c.decodeIfPresent(String.self, forKey: .predictionType) ?? "epsilon"
         varianceType = try c.decodeIfPresent(String.self, forKey: .varianceType) ?? "fixed_small"
         clipSample = try c.decodeIfPresent(Bool.self, forKey: .clipSample) ?? true
+        rescaleBetasZeroSnr = try c.decodeIfPresent(Bool.self, forKey: .rescaleBetasZeroSnr) ?? false
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -73,6 +80,7 @@ public struct DiffusersScheduler: Codable, Equatable, Sendable {
         try c.encode(predictionType, forKey: .predictionType)
         try c.encode(varianceType, forKey: .varianceType)
         try c.encode(clipSample, forKey: .clipSample)
+        try c.encode(rescaleBetasZeroSnr, forKey: .rescaleBetasZeroSnr)
     }
 
     /// ddpm's diffusion settings for this scheduler; a schedule ddpm cannot reproduce is an error
@@ -81,15 +89,21 @@ public struct DiffusersScheduler: Codable, Equatable, Sendable {
         guard predictionType == "epsilon" else {
             throw DiffusersSchedulerError("prediction_type \"\(predictionType)\" is not supported (ddpm models predict the noise, \"epsilon\")")
         }
-        guard trainedBetas == nil else {
-            throw DiffusersSchedulerError("trained_betas (a custom schedule) cannot be loaded yet; only beta_schedule "
-                                          + Self.names.map(\.1).joined(separator: ", "))
+        var d = DiffusionSettings()
+        d.rescaleZeroTerminalSnr = rescaleBetasZeroSnr
+        if let trainedBetas {
+            // As --betas-file: T is their count and each must be in (0, 1).
+            guard trainedBetas.count >= 2, trainedBetas.allSatisfy({ $0 > 0 && $0 < 1 }) else {
+                throw DiffusersSchedulerError("trained_betas must hold at least 2 betas, each in (0, 1)")
+            }
+            d.betas = trainedBetas
+            d.timesteps = trainedBetas.count
+            return d
         }
         guard let schedule = Self.names.first(where: { $0.1 == betaSchedule })?.0 else {
             throw DiffusersSchedulerError("beta_schedule \"\(betaSchedule)\" is not one ddpm has; expected one of: "
                                           + Self.names.map(\.1).joined(separator: ", "))
         }
-        var d = DiffusionSettings()
         d.schedule = schedule
         d.timesteps = numTrainTimesteps
         d.betaMin = betaStart

@@ -11,11 +11,21 @@ extension TrainConfig {
             if !ok { throw ConfigError.invalid(message()) }
         }
         try require(t.batchSize >= 1, "--batch-size must be at least 1 (got \(t.batchSize)).")
+        try require(t.gradAccumulation >= 1, "--grad-accumulation must be at least 1 (got \(t.gradAccumulation)).")
+        try require(t.batchSize.multipliedReportingOverflow(by: t.gradAccumulation).overflow == false,
+                    "--batch-size \(t.batchSize) × --grad-accumulation \(t.gradAccumulation) overflows.")
         if let s = t.steps { try require(s >= 1, "--steps must be at least 1 (got \(s)).") }
         if let e = t.epochs { try require(e >= 1, "--epochs must be at least 1 (got \(e)).") }
         if let m = t.minutes { try require(m > 0, "--minutes must be positive (got \(m)).") }
         try require(t.learningRate > 0, "--learning-rate must be positive (got \(t.learningRate)).")
         try require(diffusion.timesteps >= 2, "--timesteps must be at least 2 (got \(diffusion.timesteps)).")
+        if let betas = diffusion.betas {
+            try require(betas.count == diffusion.timesteps,
+                        "diffusion.betas holds \(betas.count) betas but diffusion.timesteps is \(diffusion.timesteps); they must agree (T = the number of betas).")
+            if let i = betas.firstIndex(where: { !($0 > 0 && $0 < 1) }) {
+                throw ConfigError.invalid("diffusion.betas: beta \(i + 1) is \(betas[i]); every beta must be in (0, 1).")
+            }
+        }
         if let l = data.limit { try require(l >= 1, "--limit must be at least 1 (got \(l)).") }
         try require(t.validationImages >= 1, "--validation-images must be at least 1 (got \(t.validationImages)).")
         try require(t.validateEvery >= 0, "--validate-every must be >= 0, 0 meaning every epoch (got \(t.validateEvery)).")

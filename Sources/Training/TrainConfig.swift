@@ -106,6 +106,13 @@ public struct DiffusionSettings: Codable, Equatable, Sendable {
     /// The logarithmic schedule's constant c.
     @ShortestDecimal public var logScale: Double = 1.0
     @ShortestDecimal public var cosineOffset: Double = 0.008
+    /// β_1 … β_T given as numbers (`--betas-file`); when set they replace `schedule` and its
+    /// parameters, and `timesteps` is their count. Stored in the config so a run resumes and an
+    /// export samples with exactly these betas.
+    public var betas: [Double]? = nil
+    /// Rescale the betas to zero terminal SNR, ᾱ_T = 0 (Lin et al. 2023, Algorithm 1), after the
+    /// schedule (or `betas`) gives them.
+    public var rescaleZeroTerminalSnr = false
     public var loss: LossKind = .l2
 
     public init() {}
@@ -119,14 +126,29 @@ public struct DiffusionSettings: Codable, Equatable, Sendable {
         betaMax = try c.decodeIfPresent(Double.self, forKey: .betaMax) ?? d.betaMax
         logScale = try c.decodeIfPresent(Double.self, forKey: .logScale) ?? d.logScale
         cosineOffset = try c.decodeIfPresent(Double.self, forKey: .cosineOffset) ?? d.cosineOffset
+        betas = try c.decodeIfPresent([Double].self, forKey: .betas) ?? d.betas
+        rescaleZeroTerminalSnr = try c.decodeIfPresent(Bool.self, forKey: .rescaleZeroTerminalSnr) ?? d.rescaleZeroTerminalSnr
         loss = try c.decodeChoiceIfPresent(LossKind.self, forKey: .loss) ?? d.loss
+    }
+
+    /// How the schedule is named in run folders and PNG provenance.
+    public var scheduleName: String {
+        (betas == nil ? schedule.rawValue : "betas-file") + (rescaleZeroTerminalSnr ? "-zero-snr" : "")
+    }
+
+    /// β_1 … β_T: the given `betas` or the schedule's, then rescaled to zero terminal SNR when asked.
+    public func resolvedBetas() throws -> [Double] {
+        let raw = try betas ?? schedule.betas(scheduleParameters)
+        return rescaleZeroTerminalSnr ? try rescaledToZeroTerminalSNR(raw) : raw
     }
 
     public var scheduleParameters: ScheduleParameters {
         ScheduleParameters(timesteps: timesteps, betaMin: betaMin, betaMax: betaMax, logScale: logScale, cosineOffset: cosineOffset)
     }
 
-    public func noiseTables() throws -> NoiseTables { try NoiseTables(schedule: schedule, parameters: scheduleParameters) }
+    public func noiseTables() throws -> NoiseTables {
+        try NoiseTables(betas: resolvedBetas(), schedule: betas == nil ? schedule : nil)
+    }
 }
 
 /// Where the images come from.
@@ -153,6 +175,9 @@ public struct DataSettings: Codable, Equatable, Sendable {
 /// The optimization loop and its bookkeeping.
 public struct TrainingSettings: Codable, Equatable, Sendable {
     public var batchSize = 64
+    /// Micro-batches of `batchSize` images whose gradients are summed before each optimizer step,
+    /// so a step sees `batchSize × gradAccumulation` images (the effective batch) in the memory of one.
+    public var gradAccumulation = 1
     /// Stop after this many epochs / steps / minutes, whichever comes first (nil = no limit).
     public var epochs: Int? = nil
     public var steps: Int? = nil
@@ -189,12 +214,16 @@ public struct TrainingSettings: Codable, Equatable, Sendable {
     /// class" (`--p-uncond`; seed 002 uses 0.1).
     @ShortestDecimal public var classDropout: Float = 0.1
 
+    /// Images per optimizer step: `batchSize × gradAccumulation`.
+    public var effectiveBatchSize: Int { batchSize * gradAccumulation }
+
     public init() {}
 
     public init(from decoder: Decoder) throws {
         try rejectUnknownKeys(decoder, CodingKeys.self)
         let d = TrainingSettings(), c = try decoder.container(keyedBy: CodingKeys.self)
         batchSize = try c.decodeIfPresent(Int.self, forKey: .batchSize) ?? d.batchSize
+        gradAccumulation = try c.decodeIfPresent(Int.self, forKey: .gradAccumulation) ?? d.gradAccumulation
         epochs = try c.decodeIfPresent(Int.self, forKey: .epochs) ?? d.epochs
         steps = try c.decodeIfPresent(Int.self, forKey: .steps) ?? d.steps
         minutes = try c.decodeIfPresent(Double.self, forKey: .minutes) ?? d.minutes

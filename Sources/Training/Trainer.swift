@@ -45,7 +45,7 @@ public final class Trainer {
         // The schedule's length is fixed when the run starts and stored with it; a resumed run
         // keeps the curve even when its --steps changes. Runs bounded only by --minutes use 10k.
         if state.config.training.scheduleSteps == nil {
-            state.config.training.scheduleSteps = Self.plannedSteps(c.training, stepsPerEpoch: train.count / c.training.batchSize) ?? 10_000
+            state.config.training.scheduleSteps = Self.plannedSteps(c.training, stepsPerEpoch: train.count / c.training.effectiveBatchSize) ?? 10_000
         }
         schedule = LRScheduleSettings(kind: c.training.lrSchedule, peak: c.training.learningRate, warmupSteps: c.training.warmupSteps,
                                       totalSteps: max(1, state.config.training.scheduleSteps!))
@@ -60,6 +60,10 @@ public final class Trainer {
         guard train.count >= c.training.batchSize else {
             throw ConfigError.invalid("--batch-size \(c.training.batchSize) is larger than the \(train.count) training images")
         }
+        guard train.count >= c.training.effectiveBatchSize else {
+            throw ConfigError.invalid("--batch-size \(c.training.batchSize) × --grad-accumulation \(c.training.gradAccumulation) = "
+                                      + "\(c.training.effectiveBatchSize) images per step is more than the \(train.count) training images")
+        }
         if let classes = c.model.classes {
             let largest = max(train.labels.max() ?? 0, validation?.labels.max() ?? 0)
             guard largest < classes else {
@@ -68,7 +72,7 @@ public final class Trainer {
         }
     }
 
-    public var stepsPerEpoch: Int { train.count / settings.batchSize }
+    public var stepsPerEpoch: Int { train.count / settings.effectiveBatchSize }
 
     /// The run's total steps when bounded by --steps or --epochs (the smaller), else nil.
     static func plannedSteps(_ t: TrainingSettings, stepsPerEpoch: Int) -> Int? {
@@ -114,28 +118,19 @@ public final class Trainer {
             }
             if let reason = stopReason() { return try finish(reason) }
 
-            // 1. The batch: this epoch's next slice of the permutation.
+            // 1. The batch: this epoch's next slice of the permutation, all micro-batches at once
+            //    (effective batch b = batchSize × gradAccumulation).
             //    Gathered in the background during the previous step; the next one starts now.
             let step = state.progress.step
-            let b = settings.batchSize
+            let b = settings.effectiveBatchSize
             let (plan, generator) = batchPlan(step: step, batchInEpoch: state.progress.batchInEpoch, permutation: permutation)
-            var rng = generator
-            let indices = plan.indices
             let x0 = Tensor(shape: [b, train.channels, train.height, train.width], values: prefetcher.batch(plan))
             if state.progress.batchInEpoch + 1 < stepsPerEpoch {
                 prefetcher.prefetch(batchPlan(step: step + 1, batchInEpoch: state.progress.batchInEpoch + 1, permutation: permutation).plan)
             }
-            let labels = classLabels(for: indices, using: &rng)
-            let draw = objective.draw(batch: b, shape: x0.shape, using: &rng)
 
-            // 2. Loss, gradients, clipping, AdamW, EMA.
-            var context = ForwardContext(training: true, generator: RandomGenerator(seed: settings.seed, stream: RandomStreams.dropout(step: step)))
-            let (loss, perImage) = objective.evaluate(x0: x0, draw: draw) { x, t in
-                state.model(x, timesteps: t, classLabels: labels, context: &context)
-            }
-            let lossValue = Double(loss.item())
-            guard lossValue.isFinite else { throw TrainingError.diverged(step: step, loss: lossValue, settings: state.config, learningRate: schedule.learningRate(at: step)) }
-            loss.backward()
+            // 2. Loss, gradients (summed over the micro-batches), clipping, AdamW, EMA.
+            let (lossValue, perImage, draw) = try stepGradients(x0: x0, indices: plan.indices, generator: generator, step: step)
             lastGradNorm = clipGradientNorm(state.parameters, maxNorm: settings.gradClip)
             let lr = schedule.learningRate(at: step)
             state.optimizer.update(learningRate: lr, beta1: schedule.momentum(at: step))
@@ -183,6 +178,51 @@ public final class Trainer {
         }
     }
 
+    /// Step `step`'s draws (labels, then t and ε, from `generator`; dropout from its own stream), its
+    /// mean loss and per-image losses, with the gradient added into the parameters' gradients.
+    private func stepGradients(x0: Tensor, indices: [Int], generator: RandomGenerator,
+                               step: Int) throws -> (loss: Double, perImage: [Float], draw: TrainingObjective.Draw) {
+        var rng = generator
+        let labels = classLabels(for: indices, using: &rng)
+        let draw = objective.draw(batch: x0.shape[0], shape: x0.shape, using: &rng)
+        var context = ForwardContext(training: true, generator: RandomGenerator(seed: settings.seed, stream: RandomStreams.dropout(step: step)))
+        let (loss, perImage) = try accumulateGradients(x0: x0, draw: draw, labels: labels, context: &context, step: step)
+        return (loss, perImage, draw)
+    }
+
+    /// Step `step` of the first epoch's loss, its gradient left in `state.parameters.gradients`
+    /// (zero them first): what `runLoop` computes before clipping and the optimizer, for tests.
+    func firstEpochStepGradients(step: Int) throws -> Double {
+        let (plan, generator) = batchPlan(step: step, batchInEpoch: step, permutation: epochPermutation(0))
+        let x0 = Tensor(shape: [plan.indices.count, train.channels, train.height, train.width], values: prefetcher.batch(plan))
+        return try stepGradients(x0: x0, indices: plan.indices, generator: generator, step: step).loss
+    }
+
+    /// The mean loss over the effective batch and its gradient, as `gradAccumulation` micro-batches
+    /// of `batchSize` images, each micro-batch's mean loss scaled by 1/K before `backward` adds it
+    /// into the gradients. With equal micro-batches Σ_k (1/K)·mean_k = the mean over all b images,
+    /// so the gradient is that of one batch of b (up to summation order; dropout masks differ).
+    private func accumulateGradients(x0: Tensor, draw: TrainingObjective.Draw, labels: [Int]?, context: inout ForwardContext,
+                                     step: Int) throws -> (loss: Double, perImage: [Float]) {
+        let (m, k) = (settings.batchSize, settings.gradAccumulation)
+        var total = 0.0, perImage: [Float] = []
+        for part in 0..<k {
+            let rows = (part * m)..<((part + 1) * m)
+            let micro = k == 1 ? x0 : x0.slice(axis: 0, rows)
+            let microDraw = k == 1 ? draw : TrainingObjective.Draw(indices: Array(draw.indices[rows]), noise: draw.noise.slice(axis: 0, rows))
+            let microLabels = labels.map { k == 1 ? $0 : Array($0[rows]) }
+            let (loss, images) = objective.evaluate(x0: micro, draw: microDraw) { x, t in
+                state.model(x, timesteps: t, classLabels: microLabels, context: &context)
+            }
+            let value = Double(loss.item())
+            guard value.isFinite else { throw TrainingError.diverged(step: step, loss: value, settings: state.config, learningRate: schedule.learningRate(at: step)) }
+            (k == 1 ? loss : loss * (1 / Float(k))).backward()
+            total += value / Double(k)
+            perImage += images
+        }
+        return (total, perImage)
+    }
+
     private func finish(_ reason: StopReason) throws -> StopReason {
         // Compare the whole progress, not the step: a checkpoint of this step written before an
         // epoch boundary lacks the epoch roll and that epoch's validation, and resuming from it
@@ -199,7 +239,7 @@ public final class Trainer {
     /// its labels and noise from it next). A pure function of (seed, step, permutation), so the
     /// prefetcher can plan a step ahead.
     private func batchPlan(step: Int, batchInEpoch: Int, permutation: [Int]) -> (plan: BatchPrefetcher.Plan, generator: RandomGenerator) {
-        let b = settings.batchSize
+        let b = settings.effectiveBatchSize
         var rng = RandomGenerator(seed: settings.seed, stream: RandomStreams.step(step))
         let flips = state.config.data.flip ? (0..<b).map { _ in rng.nextFloat() < 0.5 } : nil
         return (BatchPrefetcher.Plan(indices: Array(permutation[(batchInEpoch * b)..<((batchInEpoch + 1) * b)]), flips: flips), rng)
@@ -311,7 +351,7 @@ public final class Trainer {
         let job = try SamplingJob(model: state.model, tables: state.tables, settings: SamplerSettings(kind: .ddim, steps: min(50, state.tables.timesteps)),
                                   seed: settings.seed, batchSize: settings.batchSize, classLabels: classes,
                                   provenance: [("source", "ddpm train preview"), ("step", String(state.progress.step)),
-                                               ("schedule", state.config.diffusion.schedule.rawValue)])
+                                               ("schedule", state.config.diffusion.scheduleName)])
         let images = state.withEMAWeights { job.run(count: settings.sampleCount) }
         let path = run.samplePath(step: state.progress.step)
         try job.writeGrid(images, nrow: Int(Double(settings.sampleCount).squareRoot().rounded(.up)), to: path, overwrite: true)

@@ -8,7 +8,12 @@ import TensorCore
 
 public enum ReverseStep {
     /// x̂_0 = (x_t − √(1 − ᾱ_t) ε̂) / √ᾱ_t   (eq. 4 solved for x_0), optionally clipped to [-1, 1].
+    ///
+    /// At ᾱ_t = 0 (zero terminal SNR, t = T) x_t is pure noise and ε̂ carries no information about
+    /// x_0 (the formula is 0/0), so x̂_0 = 0: the step then draws x_{t−1} around 0 with the posterior
+    /// variance, as the forward process does when x_0 is unknown (see `rescaledToZeroTerminalSNR`).
     public static func predictX0(xt: Tensor, eps: Tensor, alphaBar: Double, clip: Bool) -> Tensor {
+        if alphaBar == 0 { return xt * 0 }
         let x0 = xt * Float(1 / alphaBar.squareRoot()) - eps * Float(((1 - alphaBar) / alphaBar).squareRoot())
         return clip ? x0.clamped(to: -1...1) : x0
     }

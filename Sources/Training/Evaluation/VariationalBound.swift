@@ -92,7 +92,8 @@ public struct VariationalBound {
         let logVar = logVariance(k)
         var total = 0.0
         for d in x0.indices {
-            var predicted = tables.sqrtRecipAlphaBar[k] * xt[d] - tables.sqrtRecipAlphaBarMinusOne[k] * eps[d]
+            // ᾱ = 0 (zero terminal SNR): x̂_0 = 0, as ReverseStep.predictX0 (the formula is 0/0).
+            var predicted = tables.alphaBar[k] == 0 ? 0 : tables.sqrtRecipAlphaBar[k] * xt[d] - tables.sqrtRecipAlphaBarMinusOne[k] * eps[d]
             if clipDenoised { predicted = min(max(predicted, -1), 1) }
             let meanModel = tables.posteriorMeanCoef1[k] * predicted + tables.posteriorMeanCoef2[k] * xt[d]
             if k == 0 {

@@ -171,7 +171,7 @@ extension DDPM {
             return [("Software", "ddpm"), ("command", CommandLine.arguments.joined(separator: " ")),
                     ("checkpoint", source.weightsFile), ("checkpoint-fnv1a64", source.weightsHash),
                     ("checkpoint-step", source.step.map(String.init) ?? "-"),
-                    ("schedule", source.config.diffusion.schedule.rawValue), ("timesteps", String(source.config.diffusion.timesteps)),
+                    ("schedule", source.config.diffusion.scheduleName), ("timesteps", String(source.config.diffusion.timesteps)),
                     ("beta-min", String(source.config.diffusion.betaMin)), ("beta-max", String(source.config.diffusion.betaMax)),
                     ("weights", source.weightsKind.rawValue), ("mask", mask)]
         }

@@ -54,8 +54,11 @@ extension DDPM {
             let trainer = try Trainer(state: state, run: run, train: data.train, validation: data.validation)
             try FileSystem.write(try state.config.yaml(), to: run.configPath, overwrite: true)
             if let warning = state.tables.terminalSignalWarning { printError(warning) }
+            let t = state.config.training
+            let batch = t.gradAccumulation == 1 ? "batch \(t.batchSize)"
+                : "effective batch \(t.effectiveBatchSize) = \(t.gradAccumulation) × \(t.batchSize) accumulated"
             printError("training \(state.model.parameterCount) parameters on \(data.train.count) images"
-                       + " (\(data.validation?.count ?? 0) for validation) → \(run.path)")
+                       + " (\(data.validation?.count ?? 0) for validation), \(batch) → \(run.path)")
             let bar = ProgressBar(label: "train")
             trainer.onEvent = { event in TrainProgress.show(event, on: bar) }
             trainer.evaluator = evaluator
@@ -101,7 +104,7 @@ extension DDPM {
             }
             let config = try options.resolved()
             let stamp = ISO8601DateFormatter.string(from: Date(), timeZone: .current, formatOptions: [.withYear, .withMonth, .withDay, .withTime])
-            let run = RunDirectory(path: runDir ?? "runs/\(config.data.dataset.rawValue)-\(config.diffusion.schedule.rawValue)-\(stamp)")
+            let run = RunDirectory(path: runDir ?? "runs/\(config.data.dataset.rawValue)-\(config.diffusion.scheduleName)-\(stamp)")
             try run.checkAvailableForNewRun(force: force)  // created once the data has loaded
             return (try TrainingState(config: config), run)
         }

@@ -29,6 +29,10 @@ struct RunSettingsOptions: ParsableArguments {
     @Option(help: "First beta (beta_min). (default: \(D.diffusion.betaMin))") var betaMin: Double?
     @Option(help: "Last beta (beta_max). (default: \(D.diffusion.betaMax))") var betaMax: Double?
     @Option(help: "The logarithmic schedule's constant c. (default: \(D.diffusion.logScale))") var logScale: Double?
+    @Option(help: ArgumentHelp("A custom schedule β_1 … β_T replacing --schedule: a .npy 1-D float64/float32 array, or text with one beta per line (# comments allowed); T is their count, each 0 < β < 1. (default: none)", valueName: "file"))
+    var betasFile: String?
+    @Flag(inversion: .prefixedNo, help: "Rescale the betas (of any schedule or --betas-file) to zero terminal SNR, alphaBar_T = 0 (Lin et al. 2023, Algorithm 1); at t = T the ε-model then cannot recover x_0 and the sampler takes x̂_0 = 0 there. (default: \(D.diffusion.rescaleZeroTerminalSnr ? "on" : "off"))")
+    var rescaleZeroTerminalSnr: Bool?
     @Option(help: "Loss on the predicted noise. (default: \(D.diffusion.loss.rawValue))") var loss: LossKind?
 
     // Model
@@ -49,7 +53,9 @@ struct RunSettingsOptions: ParsableArguments {
     var pUncond: Float?
 
     // Optimization
-    @Option(help: "Images per step. (default: \(D.training.batchSize))") var batchSize: Int?
+    @Option(help: "Images per step (per micro-batch with --grad-accumulation). (default: \(D.training.batchSize))") var batchSize: Int?
+    @Option(help: ArgumentHelp("Sum the gradients of K micro-batches of --batch-size images before each optimizer step (effective batch K × batch size). (default: \(D.training.gradAccumulation))", valueName: "k"))
+    var gradAccumulation: Int?
     @Option(help: "Peak learning rate. (default: \(D.training.learningRate))") var learningRate: Float?
     @Option(help: "Learning-rate schedule. (default: \(D.training.lrSchedule.rawValue))") var lrSchedule: LRSchedule?
     @Option(help: "Length of the cosine/one-cycle schedule (default: the --steps/--epochs bound).") var scheduleSteps: Int?
@@ -84,8 +90,21 @@ struct RunSettingsOptions: ParsableArguments {
             dataDir.patch("--data-dir") { $0.data.dataDir = $1 },
             limit.patch("--limit") { $0.data.limit = $1 },
             flip.patch("--flip") { $0.data.flip = $1 },
-            schedule.patch("--schedule") { $0.diffusion.schedule = $1 },
+            schedule.patch("--schedule") { [betasFile] c, s in
+                if betasFile != nil { throw CLIError("--schedule \(s.rawValue) and --betas-file both give the betas; pass only one") }
+                c.diffusion.schedule = s
+                c.diffusion.betas = nil   // a config's betas would otherwise override the flag
+            },
             timesteps.patch("--timesteps") { $0.diffusion.timesteps = $1 },
+            betasFile.patch("--betas-file") { [timesteps] c, path in
+                let betas = try BetasFile.read(path)
+                if let timesteps, timesteps != betas.count {
+                    throw CLIError("--timesteps \(timesteps) contradicts --betas-file \(path), which holds \(betas.count) betas (T is their count)")
+                }
+                c.diffusion.betas = betas
+                c.diffusion.timesteps = betas.count
+            },
+            rescaleZeroTerminalSnr.patch("--rescale-zero-terminal-snr") { $0.diffusion.rescaleZeroTerminalSnr = $1 },
             betaMin.patch("--beta-min") { $0.diffusion.betaMin = $1 },
             betaMax.patch("--beta-max") { $0.diffusion.betaMax = $1 },
             logScale.patch("--log-scale") { $0.diffusion.logScale = $1 },
@@ -112,6 +131,7 @@ struct RunSettingsOptions: ParsableArguments {
                 c.training.classDropout = p
             },
             batchSize.patch("--batch-size") { $0.training.batchSize = $1 },
+            gradAccumulation.patch("--grad-accumulation") { $0.training.gradAccumulation = $1 },
             learningRate.patch("--learning-rate") { $0.training.learningRate = $1 },
             lrSchedule.patch("--lr-schedule") { $0.training.lrSchedule = $1 },
             scheduleSteps.patch("--schedule-steps") { $0.training.scheduleSteps = $1 },
