@@ -1,6 +1,7 @@
 import Testing
 @testable import TensorCore
 import _TestSupport
+import CKernels
 
 /// The convolution through `Kernels.directGemm`, one image per product (Conv2dDirectKernel.swift),
 /// against the reference path (OpenBLAS, multi-image chunks at small sizes), forward and backward,
@@ -95,5 +96,18 @@ struct ConvDirectTests {
         let one = run(k, direct: true, workers: 1), two = run(k, direct: true, workers: 2), again = run(k, direct: true, workers: 2)
         #expect(one.y == two.y && one.dx == two.dx)
         #expect(two.dW == again.dW && two.dB == again.dB)
+    }
+
+    /// dy's transpose and row sums in one pass (`ddpm_transpose_rowsums`): the transpose exact, the
+    /// sums (added to what is there) within rounding of the Double sums, at ragged sizes.
+    @Test(arguments: [(rows: 16, columns: 784), (rows: 17, columns: 49), (rows: 1, columns: 5), (rows: 40, columns: 33)])
+    func transposeAndRowSums(_ s: (rows: Int, columns: Int)) {
+        let a = randn([s.rows, s.columns], seed: 97), out = Tensor.zeros([s.columns, s.rows]), sums = randn([s.rows], seed: 98)
+        let start = sums.scalars
+        ddpm_transpose_rowsums(s.rows, s.columns, a.pointer, out.pointer, sums.pointer)
+        let v = a.scalars
+        #expect(out.scalars == (0..<(s.rows * s.columns)).map { v[($0 % s.rows) * s.columns + $0 / s.rows] })
+        let exact = (0..<s.rows).map { i in Double(start[i]) + (0..<s.columns).reduce(0.0) { $0 + Double(v[i * s.columns + $1]) } }
+        #expect(mismatch(sums.scalars, exact, rtol: 1e-6, atol: 1e-5) == nil)
     }
 }

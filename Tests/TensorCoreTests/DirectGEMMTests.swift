@@ -79,4 +79,25 @@ struct DirectGEMMTests {
         let directError = largestError(direct), blasError = largestError(viaBLAS)
         #expect(directError <= max(2 * blasError, 1e-6), "error \(directError), BLAS \(blasError)")
     }
+
+    /// The implicit im2col product (`shiftedGemm`) equals `directGemm` on the explicit im2col
+    /// matrix to the bit, on square, non-square and tall-kernel "same"-width geometries, with
+    /// row counts across the 8-row tiles and C overwritten and accumulated.
+    @Test(arguments: [(c: 16, h: 28, w: 28, kh: 3, kw: 3, p: 1), (c: 3, h: 7, w: 7, kh: 3, kw: 3, p: 1),
+                      (c: 2, h: 5, w: 9, kh: 3, kw: 3, p: 1), (c: 5, h: 9, w: 9, kh: 5, kw: 5, p: 2),
+                      (c: 4, h: 6, w: 11, kh: 3, kw: 1, p: 0), (c: 7, h: 1, w: 3, kh: 3, kw: 3, p: 1)], [1, 9, 16])
+    func implicitIm2colEqualsExplicit(_ s: (c: Int, h: Int, w: Int, kh: Int, kw: Int, p: Int), m: Int) {
+        let g = ConvGeometry(channels: s.c, height: s.h, width: s.w, kernelH: s.kh, kernelW: s.kw, stride: 1, padding: s.p)
+        let x = randn([s.c, s.h, s.w], seed: 85), a = randn([m, g.K], seed: 86)
+        let col = Tensor.zeros([g.K, g.L])
+        Kernels.im2col(g, images: 1, x: x.pointer, col: col.pointer)
+        for accumulate in [false, true] {
+            let explicit = randn([m, g.L], seed: 87), implicit = randn([m, g.L], seed: 87)
+            Kernels.directGemm(m: m, n: g.L, k: g.K, a: a.pointer, lda: g.K, b: col.pointer, ldb: g.L, accumulate: accumulate,
+                               c: explicit.pointer, ldc: g.L)
+            Kernels.shiftedGemm(ShiftedTaps(g), channels: s.c, m: m, a: a.pointer, lda: g.K, x: x.pointer, accumulate: accumulate,
+                                c: implicit.pointer, ldc: g.L)
+            #expect(implicit.scalars == explicit.scalars, "accumulate \(accumulate)")
+        }
+    }
 }

@@ -36,4 +36,22 @@ int ddpm_sgemm_available(void);
 void ddpm_sgemm(long m, long n, long k, const float *a, long rsa, long csa, const float *b, long ldb,
                 float *c, long ldc, int accumulate);
 
+/// The same product with B the im2col matrix of one image, read from the image itself, for a
+/// stride-1 convolution whose output rows are as wide as its input: C[m×L] = (accumulate ? C : 0) +
+/// A[m × channels·taps] · B (A row-major with row stride lda), where row ci·taps + t of B holds, at
+/// column l, x[ci·plane + l + offsets[t]] when `masks` marks that lane valid and 0 otherwise. `masks`
+/// holds, for each panel of `ddpm_sgemm_panel_columns()` columns of C and each tap, one 16-bit lane
+/// mask per vector (`ddpm_sgemm_panel_vectors()` of them), 0 for lanes past L. The result equals
+/// `ddpm_sgemm` on the explicit matrix to the bit. Only when `ddpm_sgemm_available`.
+void ddpm_sgemm_shifted(long m, long L, long channels, long plane, long taps, const long *offsets,
+                        const unsigned short *masks, const float *a, long lda, const float *x, float *c, long ldc,
+                        int accumulate);
+int ddpm_sgemm_panel_columns(void);
+int ddpm_sgemm_panel_vectors(void);
+
+/// out[j·rows + i] = a[i·columns + j] for a row-major [rows, columns] a (when out is not null), and
+/// sums[i] += Σ_j a[i·columns + j] (when sums is not null; sixteen lanes, then the lanes in order).
+/// Needs AVX-512 (`ddpm_sgemm_available`); rows·columns must fit an int.
+void ddpm_transpose_rowsums(long rows, long columns, const float *a, float *out, float *sums);
+
 #endif

@@ -1,8 +1,10 @@
+import CKernels
+
 // 2-D convolution as im2col + GEMM with the products in `Kernels.directGemm` (the unpacked
 // AVX-512 kernel), one image at a time (`ConvPlan.direct` makes every chunk one image). Same
 // mathematics and the same scratch discipline as Conv2dKernel.swift, which stays the reference
 // path the tests compare this with:
-// - forward: y = bias, then y += W[Cout, K] · col[K, L];
+// - forward: y = bias, then y += W[Cout, K] · col[K, L] (col read from x itself for `isShift` geometries);
 // - data gradient: as a convolution of dy when `dataGradientByConvolution`, else dcol = Wᵀ · dy and col2im;
 // - weight gradient transposed, dWᵀ[K, Cout] += col[K, L] · dyᵀ[L, Cout], so that B of every product
 //   is row-major with the output's columns contiguous (what the kernel reads in place); the
@@ -22,8 +24,12 @@ extension Kernels {
             let col = S.p + part * plan.forwardScratchPerPart
             for n in images {
                 let xn = X.p + n * inImage, yn = Y.p + n * outImage
-                if !g.isPointwise { im2col(g, images: 1, x: xn, col: col) }
                 for co in 0..<Cout { (yn + co * L).update(repeating: Bs?.p[co] ?? 0, count: L) }
+                if let shifted = plan.shifted {
+                    shiftedGemm(shifted, channels: g.channels, m: Cout, a: Wt.p, lda: K, x: xn, accumulate: true, c: yn, ldc: L)
+                    continue
+                }
+                if !g.isPointwise { im2col(g, images: 1, x: xn, col: col) }
                 directGemm(m: Cout, n: L, k: K, a: Wt.p, lda: K, b: g.isPointwise ? xn : col, ldb: L,
                            accumulate: true, c: yn, ldc: L)
             }
@@ -56,23 +62,20 @@ extension Kernels {
             if byConvolution { flipTransposed(weight: Wt.p, outChannels: Cout, g, into: flipped) }
             for n in images {
                 let xn = X.p + n * inImage, dyn = UnsafePointer(DY.p + n * outImage)
-                if wantB {
-                    for co in 0..<Cout {
-                        var s: Float = 0
-                        let row = dyn + co * L
-                        for j in 0..<L { s += row[j] }
-                        dBPart[co] += s
-                    }
-                }
+                // dBias += row sums of dy; dyᵀ for the weight gradient, in one pass.
+                if wantB || wantW { ddpm_transpose_rowsums(Cout, L, dyn, wantW ? dyT : nil, wantB ? dBPart : nil) }
                 if wantW {
-                    transpose(dyn, rows: Cout, columns: L, into: dyT)
                     if !g.isPointwise { im2col(g, images: 1, x: xn, col: col) }
                     directGemm(m: K, n: Cout, k: L, a: g.isPointwise ? xn : col, lda: L, b: dyT, ldb: Cout,
                                accumulate: true, c: dWTPart, ldc: Cout)
                 }
                 guard let DX else { continue }
                 let dxn = DX.p + n * inImage
-                if byConvolution {
+                if byConvolution, let shifted = plan.shifted {
+                    // dy has x's geometry (stride 1, "same"), so x's taps serve it.
+                    shiftedGemm(shifted, channels: Cout, m: Cin, a: flipped, lda: dyGeometry.K, x: dyn, accumulate: true,
+                                c: dxn, ldc: L)
+                } else if byConvolution {
                     im2col(dyGeometry, images: 1, x: dyn, col: col)
                     directGemm(m: Cin, n: L, k: dyGeometry.K, a: flipped, lda: dyGeometry.K, b: col, ldb: L,
                                accumulate: true, c: dxn, ldc: L)
@@ -94,14 +97,6 @@ extension Kernels {
                 }
             }
             if let dBias { for co in 0..<Cout { dBias[co] += dWTPart[Cout * K + co] } }
-        }
-    }
-
-    /// out[j, i] = a[i, j] for a row-major [rows, columns] matrix.
-    static func transpose(_ a: UnsafePointer<Float>, rows: Int, columns: Int, into out: UnsafeMutablePointer<Float>) {
-        for i in 0..<rows {
-            let row = a + i * columns
-            for j in 0..<columns { out[j * rows + i] = row[j] }
         }
     }
 }

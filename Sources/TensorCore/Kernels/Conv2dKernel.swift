@@ -17,6 +17,9 @@ struct ConvPlan {
     /// Whether the products go through `Kernels.directGemm` (Conv2dDirectKernel.swift) rather
     /// than OpenBLAS, the reference path.
     let direct: Bool
+    /// The direct path's implicit im2col (ShiftedGEMMKernel.swift), for the forward product and the
+    /// data gradient by convolution of a 3×3 (or any odd, square) "same" convolution.
+    let shifted: ShiftedTaps?
 
     init(_ g: ConvGeometry, batch: Int, outChannels: Int, workers: Int, fastDataGradient: Bool = true,
          direct: Bool = Kernels.directGEMMAvailable) {
@@ -33,6 +36,7 @@ struct ConvPlan {
         imagesPerChunk = max(1, min(wanted, batch / max(1, workers)))
         chunks = (batch + imagesPerChunk - 1) / imagesPerChunk
         parts = max(1, min(workers, chunks))
+        shifted = direct && g.isShift && !g.isPointwise ? ShiftedTaps(g) : nil
     }
 
     /// The data gradient of a stride-1 "same" convolution, one image per chunk, is itself such a
@@ -55,7 +59,7 @@ struct ConvPlan {
     var backwardColFloats: Int { dataGradientByConvolution ? max(g.K, outputGeometry.K) * g.L : colFloats }
     var stagingFloats: Int { imagesPerChunk > 1 ? outChannels * imagesPerChunk * g.L : 0 }
     /// Scratch floats one worker needs in the forward pass.
-    var forwardScratchPerPart: Int { colFloats + stagingFloats }
+    var forwardScratchPerPart: Int { (shifted == nil ? colFloats : 0) + stagingFloats }
     /// The direct path's weight gradient reads dy transposed, [L, Cout] (Conv2dDirectKernel.swift).
     var transposedOutputFloats: Int { direct ? outChannels * g.L : 0 }
     /// Scratch floats one worker needs in the backward pass (adds partial dWeight and dBias, and W′).
