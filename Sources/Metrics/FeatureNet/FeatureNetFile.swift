@@ -55,16 +55,18 @@ public struct FeatureNetFile {
         guard let configJSON = file.metadata[configKey], let recordJSON = file.metadata[recordKey] else {
             throw FeatureNetError.notAFeatureNet(path: path, reason: "no \(configKey) metadata (made by `ddpm evaluate --train-feature-net`)")
         }
+        // The version first: an older network's config lacks fields of the current one.
+        struct Version: Decodable { var version: Int }
+        if let v = try? JSONDecoder().decode(Version.self, from: Data(configJSON.utf8)), v.version != FeatureNetConfig.currentVersion {
+            throw FeatureNetError.notAFeatureNet(path: path, reason: "architecture version \(v.version), this ddpm builds version "
+                                                 + "\(FeatureNetConfig.currentVersion); train a new one with --train-feature-net --force")
+        }
         let config: FeatureNetConfig, record: FeatureNetRecord
         do {
             config = try JSONDecoder().decode(FeatureNetConfig.self, from: Data(configJSON.utf8))
             record = try JSONDecoder().decode(FeatureNetRecord.self, from: Data(recordJSON.utf8))
         } catch {
             throw FeatureNetError.notAFeatureNet(path: path, reason: "unreadable metadata (\(error))")
-        }
-        guard config.version == FeatureNetConfig.currentVersion else {
-            throw FeatureNetError.notAFeatureNet(path: path, reason: "architecture version \(config.version), this ddpm builds version "
-                                                 + "\(FeatureNetConfig.currentVersion); train a new one with --train-feature-net")
         }
         let net = FeatureNet(config, seed: 0)
         do {

@@ -1,8 +1,8 @@
 // Training the feature network: plain supervised classification (softmax cross-entropy, AdamW,
 // warm-up then cosine decay) on the dataset's training split, then top-1 accuracy on its test split.
-// Deterministic: weights from `seed`, epoch order from RandomGenerator(seed, stream: 1 + epoch), and
-// the tensor core's fixed-split reductions, so the same seed gives the same file on the same
-// machine and thread count.
+// Deterministic: weights from `seed`, epoch order from RandomGenerator(seed, stream: 1 + epoch),
+// dropout masks from stream 2³² + step, and the tensor core's fixed-split reductions, so the same
+// seed gives the same file on the same machine and thread count.
 import DataIO
 import Foundation
 import NN
@@ -10,7 +10,7 @@ import TensorCore
 
 /// The feature network's training recipe (stored in its file).
 public struct FeatureNetTrainingSettings: Codable, Equatable, Sendable {
-    public var epochs = 3
+    public var epochs = 5
     public var batchSize = 128
     public var learningRate: Float = 3e-3
     public var weightDecay: Float = 1e-4
@@ -31,6 +31,9 @@ public struct FeatureNetProgress: Sendable {
 }
 
 public enum FeatureNetTrainer {
+    /// Step k's dropout masks come from stream `dropoutStreams + k`, apart from the epoch orders (1 + epoch).
+    static let dropoutStreams: UInt64 = 1 << 32
+
     /// Trains a network for `train`'s image shape and returns it with its test accuracy.
     public static func train(on train: ImageSet, test: ImageSet, dataset: String, settings: FeatureNetTrainingSettings,
                              classes: Int = 10, reportEvery: Int = 25,
@@ -50,7 +53,8 @@ public enum FeatureNetTrainer {
                 let idx = Array(order[(k * b)..<((k + 1) * b)])
                 let labels = train.gatherLabels(indices: idx)
                 let x = Tensor(shape: [b, train.channels, train.height, train.width], values: train.gather(indices: idx))
-                let logits = net.logits(features: net.features(x))
+                var dropout = RandomGenerator(seed: settings.seed, stream: dropoutStreams + UInt64(step))
+                let logits = net.trainingLogits(x, using: &dropout)
                 let loss = logits.crossEntropy(labels: labels)
                 loss.backward()
                 optimizer.update(learningRate: schedule.learningRate(at: step))
