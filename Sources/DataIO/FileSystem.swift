@@ -79,11 +79,19 @@ public enum FileSystem {
         }
     }
 
-    /// The names in a folder (unsorted).
+    /// The names in a folder (unsorted). Read with opendir/readdir, because Foundation reports
+    /// some failures (a file where the folder should be) as a bare "error 256" with no errno.
     public static func contents(of folder: String) throws -> [String] {
-        do { return try FileManager.default.contentsOfDirectory(atPath: folder) } catch {
-            throw FileError.converting(error, path: folder, operation: .list)
+        guard let dir = opendir(folder) else { throw FileError(path: folder, operation: .list, code: errno) }
+        defer { closedir(dir) }
+        var names: [String] = []
+        errno = 0
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix(while: { $0 != 0 }), as: UTF8.self) }
+            if name != "." && name != ".." { names.append(name) }
         }
+        if errno != 0 { throw FileError(path: folder, operation: .list, code: errno) }
+        return names
     }
 
     static func parent(of path: String) -> String { DurableFile.split(path).directory }

@@ -97,7 +97,7 @@ public struct InpaintingJob {
 
     /// Writes each completion of a batch to `folder/inputNNNNN-KK.png` with its provenance.
     public func writeCompletions(_ batch: Tensor, indices: Range<Int>, names: [String], to folder: String, overwrite: Bool) throws {
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        try FileSystem.createFolder(folder)
         let s = batch.shape, per = s[1] * s[2] * s[3], values = batch.scalars, K = inputs.completionsPerInput
         for (slot, k) in indices.enumerated() {
             var png = PNGImage(chw: Array(values[(slot * per)..<((slot + 1) * per)]), channels: s[1], height: s[2], width: s[3])

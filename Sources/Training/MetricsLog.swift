@@ -47,9 +47,8 @@ public final class MetricsLog {
     /// last line (no newline: a crash in the middle of a write), which is dropped.
     public init(path: String, upToStep: Int? = nil) throws {
         self.path = path
-        let fm = FileManager.default
-        if let data = fm.contents(atPath: path) {
-            let parsed = try Self.parse(data, path: path)
+        if FileSystem.kind(of: path).exists {
+            let parsed = try Self.parse(Data(DurableFile.read(path)), path: path)
             var kept: [String] = [], records: [MetricsRecord] = []
             for (line, record) in zip(parsed.lines, parsed.records) {
                 if let limit = upToStep, record.step > limit { continue }
@@ -59,13 +58,14 @@ public final class MetricsLog {
             trainLoss = records.compactMap { r in r.loss.map { (r.step, $0) } }
             validationLoss = records.compactMap { r in r.validationLoss.map { (r.step, $0) } }
             fidFeatureNet = records.compactMap { r in r.fidFeatureNet.map { (r.step, $0) } }
-            try (kept.map { $0 + "\n" }.joined()).write(toFile: path, atomically: true, encoding: .utf8)
+            try FileSystem.write(kept.map { $0 + "\n" }.joined(), to: path, overwrite: true)
         } else {
-            guard fm.createFile(atPath: path, contents: nil) else { throw RunDirectoryError.unwritable(path, "cannot create the metrics log") }
+            try FileSystem.write("", to: path, overwrite: false)
         }
-        guard let h = FileHandle(forWritingAtPath: path) else { throw RunDirectoryError.unwritable(path, "cannot open the metrics log") }
-        handle = h
-        handle.seekToEndOfFile()
+        do {
+            handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+            try handle.seekToEnd()
+        } catch { throw FileError.converting(error, path: path, operation: .write) }
     }
 
     deinit { try? handle.close() }
@@ -101,7 +101,10 @@ public final class MetricsLog {
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         encoder.nonConformingFloatEncodingStrategy = .convertToString(
             positiveInfinity: Self.nonFinite.positiveInfinity, negativeInfinity: Self.nonFinite.negativeInfinity, nan: Self.nonFinite.nan)
-        handle.write(try encoder.encode(record) + Data("\n".utf8))
+        // The throwing write: a full disk is an error naming the file, not an Objective-C exception.
+        do { try handle.write(contentsOf: try encoder.encode(record) + Data("\n".utf8)) } catch {
+            throw FileError.converting(error, path: path, operation: .write)
+        }
     }
 
     private func remember(_ r: MetricsRecord) {

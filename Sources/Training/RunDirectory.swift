@@ -66,30 +66,24 @@ public struct RunDirectory: Sendable {
     /// Deletes all but the newest `keep` step checkpoints (best.safetensors is separate).
     public func prune(keep: Int) throws {
         for old in try stepCheckpoints().dropLast(max(keep, 1)) {
-            do { try FileManager.default.removeItem(atPath: old.path) } catch {
-                throw RunDirectoryError.unwritable(old.path, "cannot delete an old checkpoint (\(error.localizedDescription))")
-            }
+            try FileSystem.remove(old.path)
         }
     }
 
     /// The names in `folder`; a folder that exists but cannot be listed is an error.
     private func listing(_ folder: String) throws -> [String] {
-        do { return try FileManager.default.contentsOfDirectory(atPath: folder) } catch {
-            throw RunDirectoryError.unreadable(folder, error.localizedDescription)
-        }
+        try FileSystem.contents(of: folder)
     }
 }
 
 public enum RunDirectoryError: Error, CustomStringConvertible {
     case exists(String)
-    case unwritable(String, String)
     case unreadable(String, String)
     case noCheckpoint(String)
 
     public var description: String {
         switch self {
         case let .exists(p): "--run-dir \(p) already holds a run; pass --resume \(p) to continue it, --force to replace it, or choose another --run-dir"
-        case let .unwritable(p, why): "\(p): cannot create the run folder (\(why))"
         case let .unreadable(p, why): "\(p): cannot be read (\(why))"
         case let .noCheckpoint(p): "--resume \(p): no checkpoints/step-*.safetensors in that run folder"
         }

@@ -1,3 +1,4 @@
+import DataIO
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -22,9 +23,7 @@ public struct Study: Sendable {
 
     /// Creates the folder and its journal; fails when a study is already there.
     public static func create(path: String, settings: StudySettings) throws -> Study {
-        do { try FileManager.default.createDirectory(atPath: path + "/trials", withIntermediateDirectories: true) } catch {
-            throw TuningError.journal(path, "cannot create the study folder (\(error.localizedDescription))")
-        }
+        try FileSystem.createFolder(path + "/trials")
         _ = try Journal.create(path: journalPath(path), settings: settings)
         return Study(path: path)
     }

@@ -177,9 +177,10 @@ import Training
         try FileManager.default.createDirectory(atPath: run.path, withIntermediateDirectories: true)
         // A file where the folder should be: listing fails even for root (chmod would not).
         try Data("x".utf8).write(to: URL(fileURLWithPath: run.checkpointsPath))
-        let error = #expect(throws: RunDirectoryError.self) { try run.stepCheckpoints() }
-        #expect(error?.description.hasPrefix(run.checkpointsPath + ": cannot be read") == true, "\(String(describing: error))")
-        #expect(throws: RunDirectoryError.self) { try ModelSource.load(run.path) }
+        let error = #expect(throws: FileError.self) { try run.stepCheckpoints() }
+        #expect(error?.description == "cannot list \(run.checkpointsPath): a part of the path is a file, not a folder; choose a path inside a folder",
+                "\(String(describing: error))")
+        #expect(throws: FileError.self) { try ModelSource.load(run.path) }
         // A folder with no checkpoints folder at all has none.
         #expect(try RunDirectory(path: scratch.file("empty")).stepCheckpoints().isEmpty)
     }

@@ -73,4 +73,24 @@ import Training
             #expect(field.value(in: withEvaluation) == json?[field.rawValue] as? Double, "\(field)")
         }
     }
+
+    /// A full disk while logging (here a file-size limit with SIGXFSZ ignored, so write(2) fails with
+    /// EFBIG) is an error naming the log, not an Objective-C exception that kills the run before its
+    /// interrupt checkpoint.
+    @Test func aFailedAppendIsAnErrorNamingTheLog() async throws {
+        let scratch = try Scratch()
+        let path = scratch.file("metrics.jsonl")
+        await #expect(processExitsWith: .exitCode(42)) { [path = path as String] in
+            signal(SIGXFSZ, SIG_IGN)
+            let log = try MetricsLog(path: path)
+            var limit = rlimit(rlim_cur: 64, rlim_max: 64)
+            setrlimit(Int32(RLIMIT_FSIZE.rawValue), &limit)
+            do {
+                for step in 1...10 { try log.append(MetricsRecord(step: step, epoch: 0, loss: 0.5)) }
+            } catch {
+                exit("\(error)".hasPrefix("cannot write " + path + ": file too large") ? 42 : 1)
+            }
+            exit(2)
+        }
+    }
 }

@@ -85,7 +85,7 @@ public struct FeatureNetFile {
         encoder.outputFormatting = [.sortedKeys]
         file.metadata = ["format": "pt", configKey: String(decoding: try encoder.encode(net.config), as: UTF8.self),
                          recordKey: String(decoding: try encoder.encode(record), as: UTF8.self)]
-        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try FileSystem.createFolder((path as NSString).deletingLastPathComponent)
         try file.write(to: path)
         return FeatureNetFile(net: net, record: record, path: path, hash: try ContentHash.file(path))
     }

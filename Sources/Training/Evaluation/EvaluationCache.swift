@@ -40,7 +40,7 @@ public struct EvaluationCache: Sendable {
     }
 
     public func saveFeatures(_ features: ImageFeatures, to path: String) throws {
-        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try FileSystem.createFolder((path as NSString).deletingLastPathComponent)
         var file = SafetensorsFile()
         file.tensors["features"] = SafetensorsTensor(shape: [features.count, features.features.dimension], floats: features.features.values)
         file.tensors["probabilities"] = SafetensorsTensor(shape: [features.count, features.classes], floats: features.probabilities)

@@ -31,9 +31,7 @@ extension DDPM {
         }
 
         func run() throws {
-            if !force && FileManager.default.fileExists(atPath: out) {
-                throw CLIError("--out \(out) already exists; pass --force to overwrite it")
-            }
+            try FileSystem.checkWritableFile(out, overwrite: force, flag: "--out")
             let network = try InceptionV3(weightsAt: weights)
             let files = try ImageFolder.pngFiles(in: images, recursive: false)
             let batch = try InceptionImages.load(files)

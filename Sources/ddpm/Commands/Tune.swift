@@ -81,7 +81,8 @@ extension DDPM {
             }
             warnAboutObjective(space)
             let pruneOnValidationLoss = tune.prune && !prunerComparesIncomparableLosses(space)
-            if FileManager.default.fileExists(atPath: Study.journalPath(root)) || (tune.schedules != nil && !Self.isEmptyOrMissing(root)) {
+            let occupied = try tune.schedules != nil && !Self.isEmptyOrMissing(root)
+            if FileManager.default.fileExists(atPath: Study.journalPath(root)) || occupied {
                 throw CLIError("--study \(root) already holds a study; pass --resume \(root) to continue it or choose another --study")
             }
             var prepared: [(String, StudySettings)] = []
@@ -138,12 +139,13 @@ extension DDPM {
                        + "--objective fid --evaluate-n 2000")
         }
 
-        static func isEmptyOrMissing(_ path: String) -> Bool { ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).isEmpty }
+        static func isEmptyOrMissing(_ path: String) throws -> Bool { try !FileSystem.kind(of: path).exists || FileSystem.contents(of: path).isEmpty }
 
         /// STUDY itself when it holds a journal, else its subfolders that do (a --schedules study).
         static func studyFolders(_ path: String) throws -> [String] {
             if FileManager.default.fileExists(atPath: Study.journalPath(path)) { return [path] }
-            let subfolders = ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).sorted()
+            guard FileSystem.kind(of: path).isFolder else { throw CLIError("\(path): no study here (no such folder)") }
+            let subfolders = try FileSystem.contents(of: path).sorted()
                 .map { path + "/" + $0 }.filter { FileManager.default.fileExists(atPath: Study.journalPath($0)) }
             guard !subfolders.isEmpty else { throw CLIError("\(path): no study here (expected \(Study.journalPath(path)) or subfolders holding one)") }
             return subfolders

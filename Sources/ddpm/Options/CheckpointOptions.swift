@@ -1,4 +1,5 @@
 import ArgumentParser
+import DataIO
 import Foundation
 import Training
 
@@ -15,7 +16,7 @@ struct CheckpointOptions: ParsableArguments {
 
     /// The single run folder under runs/ that has a checkpoint; anything else is ambiguous.
     static func onlyRun() throws -> String {
-        let names = FileManager.default.fileExists(atPath: "runs") ? try FileManager.default.contentsOfDirectory(atPath: "runs") : []
+        let names = FileSystem.kind(of: "runs").exists ? try FileSystem.contents(of: "runs") : []
         let runs = try names.sorted().map { "runs/" + $0 }.filter { try RunDirectory(path: $0).latestCheckpoint() != nil }
         switch runs.count {
         case 1: return runs[0]
