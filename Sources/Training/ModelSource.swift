@@ -23,6 +23,9 @@ public struct ModelSource {
     public let step: Int?
     /// Which weights were loaded.
     public let weightsKind: WeightsKind
+    /// Something the user should know about the choice of weights (a run folder that stopped early
+    /// gives its best checkpoint, not its latest), or nil.
+    public var note: String?
 
     public static let diffusersConfig = "config.json"
     public static let diffusersWeights = "diffusion_pytorch_model.safetensors"
@@ -35,13 +38,32 @@ public struct ModelSource {
         }
         if isDir.boolValue {
             if FileManager.default.fileExists(atPath: path + "/" + diffusersConfig) { return try loadDiffusers(folder: path) }
-            guard let latest = try RunDirectory(path: path).latestCheckpoint() else {
+            guard let (file, note) = try runCheckpoint(RunDirectory(path: path)) else {
                 throw CheckpointError.unreadable(path: path, reason: "neither a run folder with checkpoints/step-*.safetensors "
                                                  + "nor a diffusers folder with \(diffusersConfig)")
             }
-            return try loadCheckpoint(latest, useEMA: useEMA)
+            var source = try loadCheckpoint(file, useEMA: useEMA)
+            source.note = note
+            return source
         }
         return try loadCheckpoint(path, useEMA: useEMA)
+    }
+
+    /// The checkpoint a run folder stands for: its latest step checkpoint, or `best.safetensors` when
+    /// the run stopped early (the latest checkpoint's count of checks without improvement reached
+    /// its --early-stopping patience): the weights it kept for being best, not the later ones it
+    /// stopped at. The note says which was taken, for the user. nil: the run has no checkpoint.
+    public static func runCheckpoint(_ run: RunDirectory) throws -> (file: String, note: String?)? {
+        guard let latest = try run.latestCheckpoint() else { return nil }
+        let best = run.bestCheckpointPath
+        guard FileSystem.kind(of: best).exists else { return (latest, nil) }
+        let last = try Checkpoint.read(from: latest)
+        guard let patience = last.config.training.earlyStopping, last.progress.validationsWithoutImprovement >= patience else {
+            return (latest, nil)
+        }
+        let metric = last.config.training.earlyStoppingMetric.rawValue
+        return (best, "\(run.path) stopped early at step \(last.progress.step): using \(best) (step \(last.progress.bestStep ?? 0), "
+                + "its best \(metric.replacingOccurrences(of: "-", with: " "))); pass --checkpoint \(latest) for the last weights")
     }
 
     static func loadCheckpoint(_ file: String, useEMA: Bool) throws -> ModelSource {

@@ -35,12 +35,31 @@ public struct RunDirectory: Sendable {
 
     /// The check `createForNewRun` makes, without creating anything (so a run that fails to start,
     /// e.g. for missing data, leaves no folder behind); returns what `force` would remove.
+    /// A folder that holds only what a run killed before its first checkpoint leaves (see
+    /// `holdsNoCheckpointYet`) is available without `force`: nothing in it can be resumed.
     @discardableResult
     public func checkAvailableForNewRun(force: Bool) throws -> [String] {
         guard FileManager.default.fileExists(atPath: path) else { return [] }
         let contents = try listing(path)
-        guard contents.isEmpty || force else { throw RunDirectoryError.exists(path) }
+        guard try contents.isEmpty || force || holdsNoCheckpointYet() else { throw RunDirectoryError.exists(path) }
         return contents
+    }
+
+    /// True when the folder holds nothing but a run's own files (config.yaml, metrics.jsonl, the
+    /// curves, previews, temporaries) and no checkpoint: a run stopped before it saved one. A folder
+    /// with anything else, or with any checkpoint (best.safetensors too), is not.
+    public func holdsNoCheckpointYet() throws -> Bool {
+        let runFiles: Set = ["config.yaml", "metrics.jsonl", "loss.png", "fid.png", "checkpoints", "samples"]
+        func isTemporary(_ name: String) -> Bool { name.hasPrefix(".") && name.contains(".tmp-") }
+        guard FileSystem.kind(of: path).isFolder else { return false }
+        let contents = try listing(path)
+        guard !contents.isEmpty, contents.allSatisfy({ runFiles.contains($0) || isTemporary($0) }) else { return false }
+        for (folder, allowed) in [(checkpointsPath, { (name: String) in isTemporary(name) }),
+                                  (samplesPath, { (name: String) in isTemporary(name) || (name.hasPrefix("step-") && name.hasSuffix(".png")) })]
+        where FileSystem.kind(of: folder).isFolder {
+            guard try listing(folder).allSatisfy(allowed) else { return false }
+        }
+        return true
     }
 
     public func createSubfolders() throws {

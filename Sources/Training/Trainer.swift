@@ -20,7 +20,7 @@ public final class Trainer {
     public var onEvent: (TrainingEvent) -> Void = { _ in }
     /// Scores samples every `evaluateEvery` steps (set by the caller; needed when that is > 0).
     public var evaluator: TrainingEvaluator?
-    /// Steps between metrics-log lines and progress reports.
+    /// Steps between metrics-log lines (progress is reported after every step).
     public var logEvery = 25
 
     private let objective: TrainingObjective
@@ -151,19 +151,26 @@ public final class Trainer {
             }
             state.progress.window = w
             let now = state.progress.step
-            if now % logEvery == 0 || now == 1 {
-                let elapsed = monotonicSeconds() - windowStart
-                let mean = w.losses.reduce(0, +) / Double(w.losses.count)
-                let rate = Double(w.images - imagesBefore) / elapsed, secondsPerStep = elapsed / Double(max(1, w.losses.count - stepsBefore))
-                stepsBefore = 0
-                imagesBefore = 0
+            // Every step reports (the CLI redraws its bar about once a second); every `logEvery`
+            // steps the window's means also go to metrics.jsonl and the window starts again.
+            let logged = now % logEvery == 0 || now == 1
+            let elapsed = monotonicSeconds() - windowStart
+            let mean = w.losses.reduce(0, +) / Double(w.losses.count)
+            let rate = Double(w.images - imagesBefore) / elapsed, secondsPerStep = elapsed / Double(max(1, w.losses.count - stepsBefore))
+            if logged {
                 let quarters = (0..<4).map { q in w.quarterCounts[q] > 0 ? w.quarterSums[q] / Double(w.quarterCounts[q]) : nil }
                 try metrics.append(MetricsRecord(step: now, epoch: state.progress.epoch, loss: mean, lr: Double(lr),
                                                  gradNorm: Double(lastGradNorm), imagesPerSecond: rate, quarterLosses: quarters))
-                let budget = settings.minutes.map { $0 * 60 - (monotonicSeconds() - start) }
-                onEvent(.step(StepReport(step: now, epoch: state.progress.epoch, loss: mean, learningRate: lr, gradientNorm: lastGradNorm,
-                                         imagesPerSecond: rate, secondsPerStep: secondsPerStep,
-                                         totalSteps: total, secondsLeftInBudget: budget)))
+            }
+            let budget = settings.minutes.map { $0 * 60 - (monotonicSeconds() - start) }
+            onEvent(.step(StepReport(step: now, epoch: state.progress.epoch,
+                                     epochsDone: Double(state.progress.epoch) + Double(state.progress.batchInEpoch) / Double(stepsPerEpoch),
+                                     loss: mean, learningRate: lr, gradientNorm: lastGradNorm,
+                                     imagesPerSecond: rate, secondsPerStep: secondsPerStep,
+                                     totalSteps: total, secondsLeftInBudget: budget, logged: logged)))
+            if logged {
+                stepsBefore = 0
+                imagesBefore = 0
                 windowStart = monotonicSeconds()
                 state.progress.window = LogWindow()
             }

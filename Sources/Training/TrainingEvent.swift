@@ -1,7 +1,8 @@
 /// What the training loop reports to its caller (the CLI draws the progress bar from these;
 /// nothing in the library prints).
 public enum TrainingEvent {
-    /// After a logged step: running mean loss over the log interval, and throughput.
+    /// After every step: the mean loss and throughput of the current log window (`logged`: the
+    /// step whose means were just written to metrics.jsonl, which then starts a new window).
     case step(StepReport)
     case validation(step: Int, loss: Double, improved: Bool)
     /// Feature-net FID and KID mean of samples (`--evaluate-every`).
@@ -14,6 +15,8 @@ public enum TrainingEvent {
 public struct StepReport: Sendable {
     public let step: Int
     public let epoch: Int
+    /// Epochs done, with the current one's fraction (2.5: half-way through the third).
+    public let epochsDone: Double
     public let loss: Double
     public let learningRate: Float
     public let gradientNorm: Float
@@ -23,6 +26,8 @@ public struct StepReport: Sendable {
     public let totalSteps: Int?
     /// Seconds until the --minutes budget runs out, when that is the bound.
     public let secondsLeftInBudget: Double?
+    /// Whether this step wrote a metrics.jsonl line.
+    public let logged: Bool
 
     /// Seconds to the end of the run: from the step bound when there is one, else the time budget.
     public var etaSeconds: Double? {

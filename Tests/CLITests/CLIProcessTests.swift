@@ -81,6 +81,8 @@ import Testing
         let work = try WorkFolder()
         try FileManager.default.createDirectory(atPath: work.file("taken/checkpoints"), withIntermediateDirectories: true)
         try Data("{}\n".utf8).write(to: URL(fileURLWithPath: work.file("taken/metrics.jsonl")))
+        // A checkpoint makes it a run (without one it could be started again: TrainDefaultsCLITests).
+        try Data("x".utf8).write(to: URL(fileURLWithPath: work.file("taken/checkpoints/step-00000010.safetensors")))
         let run = try work.ddpm("train", "--run-dir", "taken", "--dataset", "mnist", "--data-dir", "/nonexistent")
         expectUserError(run, mentions: ["--run-dir taken", "--force"])
         #expect(try String(contentsOfFile: work.file("taken/metrics.jsonl"), encoding: .utf8) == "{}\n")

@@ -22,8 +22,9 @@ extension DDPM {
             // A checkpoint file, or a run folder's latest checkpoint: described only once validated.
             let (exists, isFolder) = FileSystem.kind(of: path)
             let runCheckpoint = isFolder && !FileSystem.kind(of: path + "/" + ModelSource.diffusersConfig).exists
-                ? try RunDirectory(path: path).latestCheckpoint() : nil
-            if let file = exists && !isFolder ? path : runCheckpoint {
+                ? try ModelSource.runCheckpoint(RunDirectory(path: path)) : nil
+            if let note = runCheckpoint?.note { print(note) }
+            if let file = exists && !isFolder ? path : runCheckpoint?.file {
                 let c = try Checkpoint.read(from: file)
                 let parameters = try c.validate(path: file)
                 print("\(file): ddpm checkpoint (weights match the config)")

@@ -59,6 +59,11 @@ extension DDPM {
                 : "effective batch \(t.effectiveBatchSize) = \(t.gradAccumulation) × \(t.batchSize) accumulated"
             printError("training \(state.model.parameterCount) parameters on \(data.train.count) images"
                        + " (\(data.validation?.count ?? 0) for validation), \(batch) → \(run.path)")
+            if t.steps == nil && t.epochs == nil && t.minutes == nil {
+                printError("no --steps, --epochs or --minutes: training runs until Ctrl-C"
+                           + (t.earlyStopping.map { " or early stopping (patience \($0))" } ?? "")
+                           + "; Ctrl-C saves a checkpoint and --resume continues")
+            }
             let bar = ProgressBar(label: "train")
             trainer.onEvent = { event in TrainProgress.show(event, on: bar) }
             trainer.evaluator = evaluator
@@ -68,6 +73,9 @@ extension DDPM {
             print("stopped at step \(state.progress.step): \(reason.rawValue)")
             print("run folder:  \(run.path)")
             print("checkpoint:  \((try run.latestCheckpoint()) ?? "-")")
+            if reason == .earlyStopping, let best = state.progress.bestStep {
+                print("best:        \(run.bestCheckpointPath) (step \(best)); sample, evaluate, inpaint and export use it for --checkpoint \(run.path)")
+            }
             print("loss curve:  \(run.lossCurvePath)")
             print("sample with: ddpm sample --checkpoint \(run.path) --n 64 --out \(run.path)/samples.png")
             let status = ExitStatus.forStop(reason, signal: StopSignal.signal)
@@ -106,6 +114,9 @@ extension DDPM {
             let stamp = ISO8601DateFormatter.string(from: Date(), timeZone: .current, formatOptions: [.withYear, .withMonth, .withDay, .withTime])
             let run = RunDirectory(path: runDir ?? "runs/\(config.data.dataset.rawValue)-\(config.diffusion.scheduleName)-\(stamp)")
             try run.checkAvailableForNewRun(force: force)  // created once the data has loaded
+            if !force, try run.holdsNoCheckpointYet() {
+                printError("\(run.path) holds no checkpoint (a run stopped before its first one): starting it again from step 0")
+            }
             return (try TrainingState(config: config), run)
         }
     }
@@ -117,7 +128,7 @@ enum TrainProgress {
         switch event {
         case let .step(r):
             bar.update(done: r.step, total: r.totalSteps, unit: "img", rate: r.imagesPerSecond, etaSeconds: r.etaSeconds,
-                       fields: String(format: "epoch %d loss %.4f lr %.2e |g| %.2f", r.epoch, r.loss, r.learningRate, r.gradientNorm))
+                       fields: String(format: "epochs %.2f loss %.4f lr %.2e |g| %.2f", r.epochsDone, r.loss, r.learningRate, r.gradientNorm))
         case let .validation(step, loss, improved):
             bar.message(String(format: "step %d: validation loss %.5f%@", step, loss, improved ? " (best so far)" : ""))
         case let .evaluation(step, fid, kid, improved):

@@ -5,13 +5,16 @@ import Training
 
 /// Which trained model to use.
 struct CheckpointOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("A checkpoint file, a run folder (its latest checkpoint) or an exported diffusers folder (default: the only run in runs/).", valueName: "path"))
+    @Option(help: ArgumentHelp("A checkpoint file, a run folder (its latest checkpoint; best.safetensors if it stopped early) or an exported diffusers folder (default: the only run in runs/).", valueName: "path"))
     var checkpoint: String?
 
     @Flag(inversion: .prefixedNo, help: "Use the EMA weights.") var useEMA = true
 
+    /// The model; says on stderr when a run folder gave its best checkpoint rather than its latest.
     func resolve() throws -> ModelSource {
-        try ModelSource.load(checkpoint ?? Self.onlyRun(), useEMA: useEMA)
+        let source = try ModelSource.load(checkpoint ?? Self.onlyRun(), useEMA: useEMA)
+        if let note = source.note { printError(note) }
+        return source
     }
 
     /// The single run folder under runs/ that has a checkpoint; anything else is ambiguous.

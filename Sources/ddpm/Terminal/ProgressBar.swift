@@ -1,27 +1,54 @@
 import Foundation
 
-/// Progress on stderr: a redrawn bar with rate and ETA on a terminal; plain log lines (at most
-/// one every `logInterval` seconds) when stderr is a file or pipe, or TERM=dumb.
+/// Progress on stderr: a bar with rate and ETA redrawn about once a second on a terminal; plain
+/// log lines (at most one every `logInterval` seconds) when stderr is a file or pipe, or TERM=dumb.
+/// Callers report as often as they like (every step): the bar decides when to draw, by time.
 final class ProgressBar {
     let label: String
     let isTTY: Bool
     let logInterval: Double
-    private var lastLog = -Double.infinity
+    /// Seconds between redraws on a terminal.
+    let refreshInterval: Double
+    private var lastDraw = -Double.infinity
     private let start = Date()
+    /// The first report (time, count): the rate is measured from it, so set-up time before the
+    /// work starts does not slow the rate down.
+    private var first: (seconds: Double, done: Int)?
+    /// The latest report not yet drawn (drawn by `finish`, so a bar never ends short of its count).
+    private var pending: (() -> Void)?
 
-    init(label: String, logInterval: Double = 10) {
+    init(label: String, logInterval: Double = 10, refreshInterval: Double = 1) {
         self.label = label
         self.logInterval = logInterval
+        self.refreshInterval = refreshInterval
         isTTY = ProcessInfo.processInfo.environment["TERM"] != "dumb" && isatty(STDERR_FILENO) != 0
     }
 
-    /// Shows `done` of `total` (nil: unknown) with extra fields, e.g. "loss 0.031".
+    /// Shows `done` of `total` (nil: unknown) with extra fields, e.g. "loss 0.031". Without a
+    /// `rate`, the bar measures `done` per second itself, and derives the ETA from it and `total`.
     func update(done: Int, total: Int?, unit: String, rate: Double?, etaSeconds: Double?, fields: String = "", force: Bool = false) {
         let now = Date().timeIntervalSince(start)
-        if !isTTY && !force && now - lastLog < logInterval { return }
-        lastLog = now
+        if first == nil { first = (now, done) }
+        var rate = rate, etaSeconds = etaSeconds
+        if rate == nil, let first, now - first.seconds > 0, done > first.done {
+            let measured = Double(done - first.done) / (now - first.seconds)
+            rate = measured
+            if etaSeconds == nil, let total { etaSeconds = Double(max(0, total - done)) / measured }
+        }
+        let draw = { [self] in self.draw(done: done, total: total, unit: unit, rate: rate, etaSeconds: etaSeconds, fields: fields, now: now) }
+        if !force && now - lastDraw < (isTTY ? refreshInterval : logInterval) {
+            pending = draw
+            return
+        }
+        lastDraw = now
+        pending = nil
+        draw()
+    }
+
+    private func draw(done: Int, total: Int?, unit: String, rate: Double?, etaSeconds: Double?, fields: String, now: Double) {
         let eta = etaSeconds.map { " ETA \(Self.clock($0))" } ?? ""
         let rateText = rate.map { String(format: " %.1f %@/s", $0, unit) } ?? ""
+        let counter = (total.map { "\(done)/\($0)" } ?? "\(done)") + (fields.isEmpty ? "" : " " + fields)
         if isTTY {
             var bar = ""
             if let total, total > 0 {
@@ -29,16 +56,20 @@ final class ProgressBar {
                 bar = "[" + String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled) + "] "
                     + String(format: "%3d%% ", 100 * done / total)
             }
-            let counter = total.map { "\(done)/\($0)" } ?? "\(done)"
-            FileHandle.standardError.write(Data("\r\u{1B}[K\(label) \(bar)\(counter) \(fields)\(rateText)\(eta)".utf8))
+            FileHandle.standardError.write(Data("\r\u{1B}[K\(label) \(bar)\(counter)\(rateText)\(eta)".utf8))
         } else {
-            let counter = total.map { "\(done)/\($0)" } ?? "\(done)"
-            printError("\(label) \(counter) \(fields)\(rateText)\(eta) [\(Self.clock(now))]")
+            printError("\(label) \(counter)\(rateText)\(eta) [\(Self.clock(now))]")
         }
     }
 
     /// Ends the bar's line (on a terminal) so later output starts on a fresh line.
-    func finish() { if isTTY { FileHandle.standardError.write(Data("\n".utf8)) } }
+    /// On a terminal the latest count is drawn first, so the bar ends at its true count.
+    func finish() {
+        guard isTTY else { return }
+        pending?()
+        pending = nil
+        FileHandle.standardError.write(Data("\n".utf8))
+    }
 
     /// A message on its own line, without breaking the bar.
     func message(_ text: String) {
