@@ -13,6 +13,8 @@ final class BatchPrefetcher {
     private let images: ImageSet
     private let queue = DispatchQueue(label: "ddpm.batch-prefetch")
     private var pending: (plan: Plan, group: DispatchGroup, result: Box)?
+    /// Batches that had to be gathered on the spot (no prefetch, or one for another plan).
+    private(set) var misses = 0
 
     private final class Box: @unchecked Sendable { var values: [Float] = [] }
 
@@ -33,6 +35,7 @@ final class BatchPrefetcher {
             return pending.result.values
         }
         pending?.group.wait()  // never leave a gather running behind a changed plan
+        misses += 1
         return images.gather(indices: plan.indices, flips: plan.flips)
     }
 }

@@ -25,6 +25,8 @@ public final class Trainer {
 
     private let objective: TrainingObjective
     private let prefetcher: BatchPrefetcher
+    /// Batches not ready from the prefetcher when the step needed them (tests: only the first).
+    var prefetchMisses: Int { prefetcher.misses }
     private let metrics: MetricsLog
     private var settings: TrainingSettings { state.config.training }
     private let schedule: LRScheduleSettings
@@ -99,6 +101,7 @@ public final class Trainer {
         var stepsBefore = state.progress.window.losses.count, imagesBefore = state.progress.window.images
         var lastGradNorm: Float = 0
         var permutation = epochPermutation(state.progress.epoch)
+        var nextPermutation: [Int]?   // made one step early, so the prefetch crosses the epoch boundary
         let total = Self.plannedSteps(settings, stepsPerEpoch: stepsPerEpoch)
 
         func stopReason() -> StopReason? {
@@ -113,7 +116,8 @@ public final class Trainer {
             if state.progress.batchInEpoch >= stepsPerEpoch {
                 state.progress.epoch += 1
                 state.progress.batchInEpoch = 0
-                permutation = epochPermutation(state.progress.epoch)
+                permutation = nextPermutation ?? epochPermutation(state.progress.epoch)
+                nextPermutation = nil
                 if settings.validateEvery == 0, try validateAndMaybeStop() { return try finish(.earlyStopping) }
             }
             if let reason = stopReason() { return try finish(reason) }
@@ -127,6 +131,10 @@ public final class Trainer {
             let x0 = Tensor(shape: [b, train.channels, train.height, train.width], values: prefetcher.batch(plan))
             if state.progress.batchInEpoch + 1 < stepsPerEpoch {
                 prefetcher.prefetch(batchPlan(step: step + 1, batchInEpoch: state.progress.batchInEpoch + 1, permutation: permutation).plan)
+            } else {
+                let upcoming = epochPermutation(state.progress.epoch + 1)
+                nextPermutation = upcoming
+                prefetcher.prefetch(batchPlan(step: step + 1, batchInEpoch: 0, permutation: upcoming).plan)
             }
 
             // 2. Loss, gradients (summed over the micro-batches), clipping, AdamW, EMA.

@@ -129,6 +129,23 @@ import Testing
         #expect((record?["seconds"] as? [Double])?.count == 3, "at least three runs of the loop\n\(run)")
     }
 
+    /// The data path without the model: opening a config's dataset, then one shuffled epoch of
+    /// batches (the figures themselves are for README, never asserted).
+    @Test func benchDataOpensTheConfigsDatasetAndGathersOneEpoch() throws {
+        let work = try WorkFolder()
+        try CLIPipelineTests.writeIDXDataset(in: work.file("data"))
+        try Data("version: 1\nmodel:\n  imageSize: 8\n  channels: 1\ndata:\n  dataset: mnist\n  dataDir: data\n  flip: true\n".utf8)
+            .write(to: URL(fileURLWithPath: work.file("c.yaml")))
+        let run = try work.ddpm("bench", "--suite", "data", "--model", "c.yaml", "--batch", "4", "--repeats", "1", "--json")
+        #expect(run.status == 0, "\(run)")
+        let records = run.stdout.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        let names = records.compactMap { $0["name"] as? String }
+        #expect(names.count == 3 && names[1].hasPrefix("data open c (") && names[2] == "data epoch c ×4", "\(run)")
+        let images = records.last?["images"] as? Int ?? 0
+        #expect(images > 0 && images % 4 == 0, "\(run)")
+        expectUserError(try work.ddpm("bench", "--suite", "data"), mentions: ["--suite data needs one --model"])
+    }
+
     @Test func benchRejectsANonPositivePeakAndAModelWithThePeakSuite() throws {
         let work = try WorkFolder()
         expectUserError(try work.ddpm("bench", "--peak", "0"), mentions: ["--peak"])

@@ -106,6 +106,18 @@ import TensorCore
         #expect(finals[0] != finals[2], "a different seed must give different weights, or the comparison proves nothing")
     }
 
+    /// Every batch after the first was gathered during the step before it, across epoch
+    /// boundaries too (the next epoch's order is drawn one step early), and the run is the same.
+    @Test func prefetchCrossesEpochBoundaries() throws {
+        let scratch = try Scratch()
+        var config = Tiny.config(seed: 3, flip: true)
+        config.training.steps = 20   // 8 steps per epoch: two boundaries
+        let trainer = try Tiny.trainer(config, in: scratch, name: "a")
+        #expect(try trainer.runLoop(shouldStop: { false }) == .steps)
+        #expect(trainer.state.progress.epoch == 2)
+        #expect(trainer.prefetchMisses == 1)
+    }
+
     /// Run A trains 2N steps straight; run B is interrupted after N, then a new state from its
     /// checkpoint finishes the run. Weights, EMA, Adam moments, progress and every logged value agree
     /// bit for bit. N = 6 stops inside the first epoch (8 steps) with validation every 3 steps;

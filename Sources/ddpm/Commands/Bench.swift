@@ -12,11 +12,13 @@ extension DDPM {
                 Prints median and best times over repeated runs, GFLOP/s, and the share of this machine's fp32 peak \
                 (measured by an FMA loop unless --peak is given). With --model, times a full training step (tiny, \
                 small, cifar, and config paths) and a sampling forward pass at batch 64, and prints the peak of live \
-                tensor memory and the process's peak RSS so far. --suite peak runs only the FMA loop. --json prints \
+                tensor memory and the process's peak RSS so far. --suite peak runs only the FMA loop. --suite data --model C \
+                times the data path of config C without the model: opening its dataset (the first time: decoding it into \
+                the byte cache) and one shuffled epoch of --batch batches converted to Float. --json prints \
                 one JSON object per measurement (scripts/bench-vs-pytorch.sh reads it).
                 """)
 
-        enum Suite: String, ExpressibleByArgument, CaseIterable { case kernels, unet, peak, all }
+        enum Suite: String, ExpressibleByArgument, CaseIterable { case kernels, unet, peak, data, all }
         enum Workload: String, ExpressibleByArgument, CaseIterable { case train, sample, both }
 
         @Option(help: "Which benchmarks to run (default: kernels, or unet when --model is given).")
@@ -53,7 +55,8 @@ extension DDPM {
             if (suite == .kernels || suite == .peak) && !model.isEmpty {
                 throw ValidationError("--model has no effect with --suite \(suite!.rawValue).")
             }
-            for name in modelNames where effectiveSuite == .unet || effectiveSuite == .all {
+            if suite == .data && model.count != 1 { throw ValidationError("--suite data needs one --model (a config naming the dataset).") }
+            for name in modelNames where effectiveSuite == .unet || effectiveSuite == .all || effectiveSuite == .data {
                 if !FileManager.default.fileExists(atPath: Self.configPath(name)) {
                     throw ValidationError("--model \(name): no such file, and no \(Self.configPath(name)) (run from the repository root).")
                 }
@@ -83,6 +86,14 @@ extension DDPM {
             }
             if effectiveSuite == .peak {
                 if !json { print(BenchReport.line(fma, peak: peakGFLOPS)) }
+                return
+            }
+            if effectiveSuite == .data {
+                let config = try TrainConfig.load(path: Self.configPath(model[0]))
+                let name = URL(fileURLWithPath: model[0]).deletingPathExtension().lastPathComponent
+                let (open, data) = try DataBenchmarks.load(name, config: config)
+                report(open, peak: peakGFLOPS)
+                report(DataBenchmarks.epoch(name, images: data.train, batch: batch, repeats: repeats), peak: peakGFLOPS)
                 return
             }
             if effectiveSuite == .kernels || effectiveSuite == .all {
