@@ -69,6 +69,10 @@ import Testing
                         mentions: ["--class hexagon", "unknown class", "0 circle, 1 square"])
         expectUserError(try work.ddpm("inpaint", "--checkpoint", "run", "--input", "shapes/circle/0.png", "--guidance", "2", "--out", "bad.png"),
                         mentions: ["--guidance", "--class"])
+        expectUserError(try work.ddpm("inpaint", "--checkpoint", "run", "--input", "shapes/circle/0.png", "--class", "all", "--out", "bad.png"),
+                        mentions: ["--class all", "0 circle, 1 square", "'all', one grid row per class, is for ddpm sample"])
+        expectUserError(try work.ddpm("inpaint", "--checkpoint", "run", "--input", "shapes/circle/0.png", "--class", "square",
+                                      "--guidance", "-1", "--out", "bad.png"), mentions: ["--guidance must be a finite number >= 0"])
 
         // Class names survive a diffusers export.
         #expect(try work.ddpm("export", "--checkpoint", "run", "--out", "exported").status == 0)

@@ -53,6 +53,10 @@ struct ClassPlan {
 
     /// The label `--class value` names, or an error listing the valid classes.
     static func label(_ value: String, in names: ClassNames, orAll: Bool) throws -> Int {
-        do { return try names.label(for: value) } catch { throw CLIError("--class \(value): \(error)\(orAll ? ", or all" : "")") }
+        do { return try names.label(for: value) } catch {
+            // (A class that is really named "all" was found above.)
+            let onlySample = !orAll && value.lowercased() == "all" ? " ('all', one grid row per class, is for ddpm sample; inpaint fills towards one class)" : ""
+            throw CLIError("--class \(value): \(error)\(orAll ? ", or all" : onlySample)")
+        }
     }
 }

@@ -30,14 +30,9 @@ extension DDPM {
         @Option(help: ArgumentHelp("Plot the visited timesteps (the jump schedule) to this PNG.", valueName: "path")) var schedulePlot: String?
         @Option(help: ArgumentHelp("Write each completion's masked-region MSE and PSNR against its input to this CSV.", valueName: "path"))
         var scores: String?
-        @Option(name: .customLong("class"), help: ArgumentHelp(
-            "Class-conditional models: fill the holes with this class, by number or name (default: the null class, unguided).",
-            valueName: "class"))
-        var classChoice: String?
-        @Option(help: ArgumentHelp(
-            "Classifier-free guidance weight w >= 0 towards --class (seed 002): eps = (1 + w)·eps(x, c) − w·eps(x, ∅); diffusers' guidance_scale is 1 + w.",
-            valueName: "w"))
-        var guidance: Float?
+        @OptionGroup var classes: ClassGuidanceOptions
+        private var classChoice: String? { classes.classChoice }
+        private var guidance: Float? { classes.guidance }
         @Option(help: "Images denoised together.") var batchSize = 64
         @Flag(help: "Overwrite existing output files.") var force = false
 
@@ -46,7 +41,6 @@ extension DDPM {
             guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1 (got \(batchSize)).") }
             try InputLimits.check("--batch-size", batchSize, atMost: InputLimits.maxBatchSize)
             try InputLimits.check("--n-per-image", nPerImage, atMost: InputLimits.maxGridImages, why: "every completion goes into the grid")
-            if let guidance, !(guidance >= 0 && guidance.isFinite) { throw ValidationError("--guidance must be a finite number >= 0 (got \(guidance)).") }
             if guidance != nil && classChoice == nil { throw ValidationError("--guidance needs --class: the class to guide the completions towards.") }
         }
 

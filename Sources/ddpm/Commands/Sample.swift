@@ -28,19 +28,13 @@ extension DDPM {
         @Option(help: "Images denoised together.") var batchSize = 64
         @Option(help: ArgumentHelp("Also write each image as a PNG into this folder.", valueName: "dir")) var imagesDir: String?
         @OptionGroup var strip: TrajectoryOptions
-        @Option(name: .customLong("class"), help: ArgumentHelp(
-            "Class-conditional models: the class of every image, by number or name (7, sneaker), or 'all' for one grid row per class with its name (default: cycle through the classes).",
-            valueName: "class"))
-        var classChoice: String?
-        @Option(help: ArgumentHelp(
-            "Classifier-free guidance weight w >= 0 (seed 002): eps = (1 + w)·eps(x, c) − w·eps(x, ∅); 0 = plain conditional model. diffusers' guidance_scale is 1 + w.",
-            valueName: "w"))
-        var guidance: Float?
+        @OptionGroup var classes: ClassGuidanceOptions
+        private var classChoice: String? { classes.classChoice }
+        private var guidance: Float? { classes.guidance }
         @Flag(help: "Overwrite existing output files.") var force = false
 
         func validate() throws {
             if let count, count < 1 { throw ValidationError("--n must be at least 1 (got \(count)).") }
-            if let guidance, !(guidance >= 0 && guidance.isFinite) { throw ValidationError("--guidance must be a finite number >= 0 (got \(guidance)).") }
             if classChoice == "all" && nrow != nil { throw ValidationError("--nrow cannot be combined with --class all (one row per class, --n images each).") }
             guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1 (got \(batchSize)).") }
             if let nrow, nrow < 1 { throw ValidationError("--nrow must be at least 1 (got \(nrow)).") }
