@@ -171,12 +171,8 @@ public struct ImageFolder: Sendable {
         while let folder = pending.popLast() {
             let absolute = folder.isEmpty ? directory : directory + "/" + folder
             let names: [String]
-            do {
-                names = try FileManager.default.contentsOfDirectory(atPath: absolute)
-            } catch {
-                // Foundation's message is long and platform-specific; the usual cause is access.
-                let reason = access(absolute, R_OK | X_OK) != 0 ? String(cString: strerror(errno)) : "\(error)"
-                throw ImageFolderError.unlistable(path: absolute, reason: reason)
+            do { names = try FileSystem.contents(of: absolute) } catch let error as FileError {
+                throw ImageFolderError.unlistable(path: absolute, reason: error.problem)
             }
             for name in names where !name.hasPrefix(".") {
                 let path = folder.isEmpty ? name : folder + "/" + name

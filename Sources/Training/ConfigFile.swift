@@ -1,11 +1,13 @@
+import DataIO
 import Foundation
 import Yams
 
 extension TrainConfig {
     /// Reads a YAML (or JSON) config file; errors name the file and the offending key.
     public static func load(path: String) throws -> TrainConfig {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw ConfigError.unreadable(path: path, reason: "cannot read the file")
+        let data: [UInt8]
+        do { data = try DurableFile.read(path) } catch let error as FileError {
+            throw ConfigError.unreadable(path: path, reason: error.problem)
         }
         do {
             return try YAMLDecoder().decode(TrainConfig.self, from: String(decoding: data, as: UTF8.self))
