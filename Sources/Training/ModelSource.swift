@@ -31,13 +31,20 @@ public struct ModelSource {
     public static let diffusersWeights = "diffusion_pytorch_model.safetensors"
     public static let diffusersScheduler = "scheduler_config.json"
 
-    public static func load(_ path: String, useEMA: Bool = true) throws -> ModelSource {
+    /// `schedulerConfig`: a diffusers DDPMScheduler JSON (`--scheduler-config`) giving the schedule of
+    /// a diffusers folder that has none of its own; only a diffusers folder takes one.
+    public static func load(_ path: String, useEMA: Bool = true, schedulerConfig: String? = nil) throws -> ModelSource {
         var isDir: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else {
             throw CheckpointError.unreadable(path: path, reason: "no such file or folder")
         }
+        let isDiffusers = isDir.boolValue && FileManager.default.fileExists(atPath: path + "/" + diffusersConfig)
+        if let schedulerConfig, !isDiffusers {
+            throw CheckpointError.unreadable(path: schedulerConfig, reason: "--scheduler-config applies only to a diffusers model folder; "
+                                             + "\(path) is a ddpm checkpoint or run, which states its own schedule")
+        }
         if isDir.boolValue {
-            if FileManager.default.fileExists(atPath: path + "/" + diffusersConfig) { return try loadDiffusers(folder: path) }
+            if isDiffusers { return try loadDiffusers(folder: path, schedulerConfig: schedulerConfig) }
             guard let (file, note) = try runCheckpoint(RunDirectory(path: path)) else {
                 throw CheckpointError.unreadable(path: path, reason: "neither a run folder with checkpoints/step-*.safetensors "
                                                  + "nor a diffusers folder with \(diffusersConfig)")
@@ -79,7 +86,7 @@ public struct ModelSource {
                            step: c.progress.step, weightsKind: kind)
     }
 
-    static func loadDiffusers(folder: String) throws -> ModelSource {
+    static func loadDiffusers(folder: String, schedulerConfig: String? = nil) throws -> ModelSource {
         let configPath = folder + "/" + diffusersConfig, weightsPath = folder + "/" + diffusersWeights
         let unetConfig: UNetConfig
         let configBytes = try DurableFile.read(configPath)  // a FileError names the file
@@ -97,10 +104,13 @@ public struct ModelSource {
         }
         var config = TrainConfig()
         config.model = ModelSettings(unetConfig)
-        // The schedule: ddpm's own exports carry their exact settings in the weights' metadata (a
-        // block that is present but unreadable is an error); any other folder must state it in
-        // diffusers' scheduler_config.json. Nothing is assumed: a wrong schedule samples garbage.
-        if let json = file.metadata["ddpm_diffusion"] {
+        // The schedule: --scheduler-config when given; else ddpm's own exports carry their exact
+        // settings in the weights' metadata (a block that is present but unreadable is an error);
+        // any other folder must state it in diffusers' scheduler_config.json. Nothing is assumed:
+        // a wrong schedule samples garbage.
+        if let schedulerConfig {
+            config.diffusion = try readScheduler(at: schedulerConfig)
+        } else if let json = file.metadata["ddpm_diffusion"] {
             do { config.diffusion = try JSONDecoder().decode(DiffusionSettings.self, from: Data(json.utf8)) } catch {
                 throw CheckpointError.unreadable(path: weightsPath, reason: "the ddpm_diffusion metadata is not valid diffusion settings: \(error)")
             }
@@ -108,9 +118,15 @@ public struct ModelSource {
             config.diffusion = try readScheduler(folder: folder)
         }
         // Class names ride along like the diffusion settings; without them a label is its number.
+        // A block that is present but unreadable, or names another number of classes, is an error.
         if let classes = config.model.classes {
-            let json = file.metadata["ddpm_class_names"].flatMap { try? JSONDecoder().decode([String].self, from: Data($0.utf8)) }
-            config.model.classNames = json?.count == classes ? json : ClassNames(count: classes).names
+            config.model.classNames = ClassNames(count: classes).names
+            if let json = file.metadata["ddpm_class_names"] {
+                guard let names = try? JSONDecoder().decode([String].self, from: Data(json.utf8)), names.count == classes else {
+                    throw CheckpointError.unreadable(path: weightsPath, reason: "the ddpm_class_names metadata is not a list of \(classes) class names")
+                }
+                config.model.classNames = names
+            }
         }
         return ModelSource(model: model, config: config, path: folder, weightsFile: weightsPath, weightsHash: try fileHash(weightsPath), step: nil,
                            weightsKind: .exported)
@@ -121,9 +137,14 @@ public struct ModelSource {
         let path = folder + "/" + diffusersScheduler
         guard FileSystem.kind(of: path).exists else {
             throw CheckpointError.unreadable(path: folder, reason: "no \(diffusersScheduler), so the model's noise schedule is unknown; "
-                                             + "add diffusers' DDPMScheduler config (num_train_timesteps, beta_start, beta_end, beta_schedule) "
-                                             + "as \(diffusersScheduler) next to \(diffusersConfig)")
+                                             + "pass --scheduler-config FILE, a diffusers DDPMScheduler config (num_train_timesteps, beta_start, "
+                                             + "beta_end, beta_schedule or trained_betas), or put that file as \(diffusersScheduler) next to \(diffusersConfig)")
         }
+        return try readScheduler(at: path)
+    }
+
+    /// The diffusion settings of a DDPMScheduler config file.
+    static func readScheduler(at path: String) throws -> DiffusionSettings {
         let bytes = try DurableFile.read(path)
         do {
             return try JSONDecoder().decode(DiffusersScheduler.self, from: Data(bytes)).diffusionSettings()

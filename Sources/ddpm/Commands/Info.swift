@@ -28,20 +28,20 @@ extension DDPM {
                 let c = try Checkpoint.read(from: file)
                 let parameters = try c.validate(path: file)
                 print("\(file): ddpm checkpoint (weights match the config)")
-                printSummary(step: c.progress.step, epoch: c.progress.epoch, parameters: parameters, hasEMA: c.ema != nil, config: c.config)
+                try printSummary(step: c.progress.step, epoch: c.progress.epoch, parameters: parameters, hasEMA: c.ema != nil, config: c.config)
                 if let best = c.progress.bestValidationLoss { print("best validation loss: \(best) (step \(c.progress.bestStep ?? 0))") }
                 return
             }
             let source = try ModelSource.load(path)
             print("\(path): \(source.weightsFile)")
-            printSummary(step: source.step, epoch: nil, parameters: source.model.parameterCount, hasEMA: nil, config: source.config)
+            try printSummary(step: source.step, epoch: nil, parameters: source.model.parameterCount, hasEMA: nil, config: source.config)
         }
 
-        private func printSummary(step: Int?, epoch: Int?, parameters: Int, hasEMA: Bool?, config: TrainConfig) {
+        private func printSummary(step: Int?, epoch: Int?, parameters: Int, hasEMA: Bool?, config: TrainConfig) throws {
             if let step { print("step: \(step)" + (epoch.map { "  epoch: \($0)" } ?? "")) }
             print("parameters: \(parameters)" + (hasEMA.map { $0 ? "  (with EMA weights)" : "" } ?? ""))
             print("config:")
-            print(((try? config.yaml()) ?? "").split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))
+            print(try config.yaml().split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))
         }
     }
 }

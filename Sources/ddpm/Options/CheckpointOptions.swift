@@ -10,9 +10,12 @@ struct CheckpointOptions: ParsableArguments {
 
     @Flag(inversion: .prefixedNo, help: "Use the EMA weights.") var useEMA = true
 
+    @Option(help: ArgumentHelp("The noise schedule of a diffusers model folder that has no scheduler_config.json: a diffusers DDPMScheduler config (JSON with num_train_timesteps, beta_start, beta_end, beta_schedule or trained_betas). (default: the folder's own)", valueName: "file"))
+    var schedulerConfig: String?
+
     /// The model; says on stderr when a run folder gave its best checkpoint rather than its latest.
     func resolve() throws -> ModelSource {
-        let source = try ModelSource.load(checkpoint ?? Self.onlyRun(), useEMA: useEMA)
+        let source = try ModelSource.load(checkpoint ?? Self.onlyRun(), useEMA: useEMA, schedulerConfig: schedulerConfig)
         if let note = source.note { printError(note) }
         return source
     }
