@@ -71,6 +71,25 @@ public struct DatasetLocator: Sendable {
 
     /// The training and validation splits, read once and split by view (no copy), and the
     /// warnings met while decoding (source images far smaller than `imageSize`, cache problems).
+    /// With a `selection`, only its images are kept: an image folder decodes only the selected
+    /// files; the other kinds are decoded (or mapped from the cache) whole and then filtered.
+    public func loadTraining(imageSize: Int = 64, channels: Int = 3,
+                             selection: DataSelection) throws -> (train: ImageSet, validation: ImageSet, warnings: [String]) {
+        if selection.keepsEverything { return try loadTraining(imageSize: imageSize, channels: channels) }
+        if kind == .folder {
+            let folder = try ImageFolder(directory: directory, imageSize: imageSize, channels: channels)
+            let boundary = folder.count - folder.count / 10   // the last tenth validates, as below
+            let train = selection.trainingIndices(labels: Array(folder.labels[..<boundary]))
+            let validation = selection.validationIndices(labels: Array(folder.labels[boundary...])).map { $0 + boundary }
+            let (set, warnings) = try loadFolder(folder.selecting(train + validation))
+            return (set.subset(0..<train.count), set.subset(train.count..<set.count), warnings)
+        }
+        let (train, validation, warnings) = try loadTraining(imageSize: imageSize, channels: channels)
+        let kept = selection.trainingIndices(labels: train.labels), held = selection.validationIndices(labels: validation.labels)
+        return (kept.count == train.count ? train : train.selecting(indices: kept),
+                held.count == validation.count ? validation : validation.selecting(indices: held), warnings)
+    }
+
     public func loadTraining(imageSize: Int = 64, channels: Int = 3) throws -> (train: ImageSet, validation: ImageSet, warnings: [String]) {
         let (full, warnings) = try loadOfficial(.train, imageSize: imageSize, channels: channels)
         guard let held = kind.validationCount ?? (kind == .folder ? full.count / 10 : nil) else {
@@ -155,7 +174,7 @@ public struct DatasetLocator: Sendable {
     /// per-class subfolders for a folder. A folder without them has no labels to condition on.
     public func classNames() throws -> ClassNames {
         if let names = ClassNames.builtIn(kind) { return names }
-        guard case let .imageFolder(folder) = try files(for: .train), let classes = ImageFolder.classFolders(in: folder) else {
+        guard case let .imageFolder(folder) = try files(for: .train), let classes = try ImageFolder.classFolders(in: folder) else {
             throw DataFileError.mismatched("\(location): no per-class subfolders to take labels from; "
                                            + "put each class's PNGs in its own subfolder (\(directory)/CLASS/*.png)")
         }

@@ -11,6 +11,8 @@ public enum ImageFolderError: Error, CustomStringConvertible, Equatable, Sendabl
     case notADirectory(path: String)
     case unlistable(path: String, reason: String)
     case noPNGFiles(path: String, recursive: Bool)
+    /// No PNG at the top level, and none in any subfolder either (all searched).
+    case noPNGFilesInSubfolders(path: String, subfolders: [String])
     case smallerThanCrop(file: String, width: Int, height: Int, crop: Int)
 
     public var description: String {
@@ -23,6 +25,9 @@ public enum ImageFolderError: Error, CustomStringConvertible, Equatable, Sendabl
             "cannot list image folder \(path): \(reason)"
         case .noPNGFiles(let path, let recursive):
             "image folder \(path) contains no .png files (searched \(recursive ? "recursively" : "top level only; subfolders are not searched"))"
+        case .noPNGFilesInSubfolders(let path, let subfolders):
+            "image folder \(path) contains no .png files, neither at the top level nor in its subfolders "
+                + "(\(subfolders.prefix(5).joined(separator: ", "))\(subfolders.count > 5 ? ", …" : ""), searched recursively)"
         case .smallerThanCrop(let file, let width, let height, let crop):
             "\(file) is \(width)x\(height), smaller than the \(crop)x\(crop) center crop"
         }
@@ -67,24 +72,51 @@ public struct ImageFolder: Sendable {
         shapeCheck(imageSize > 0, "ImageFolder: imageSize must be positive (got \(imageSize))")
         shapeCheck(channels == 1 || channels == 3, "ImageFolder: channels must be 1 or 3 (got \(channels))")
         var files: [String], labels: [Int], classNames: [String] = []
-        if !recursive, let classes = Self.classFolders(in: directory) {
+        if !recursive, let classes = try Self.classFolders(in: directory) {
             let perClass = try classes.map { try Self.pngFiles(in: directory + "/" + $0, recursive: true) }
             (files, labels) = Self.interleaved(perClass)
             classNames = classes
         } else {
-            files = try Self.pngFiles(in: directory, recursive: recursive)
+            do {
+                files = try Self.pngFiles(in: directory, recursive: recursive)
+            } catch ImageFolderError.noPNGFiles(let path, false) {
+                // Subfolders were looked at (as classes) and hold no PNGs either: say so.
+                let subfolders = Self.realSubfolders(of: directory)
+                if !subfolders.isEmpty { throw ImageFolderError.noPNGFilesInSubfolders(path: path, subfolders: subfolders) }
+                throw ImageFolderError.noPNGFiles(path: path, recursive: false)
+            }
             labels = [Int](repeating: 0, count: files.count)
         }
         if let limit {
             files = Array(files.prefix(Swift.max(limit, 0)))
             labels = Array(labels.prefix(files.count))
         }
+        self.init(files: files, labels: labels, classNames: classNames, channels: channels, imageSize: imageSize, cropSide: cropSide)
+    }
+
+    private init(files: [String], labels: [Int], classNames: [String], channels: Int, imageSize: Int, cropSide: Int?) {
         self.files = files
         self.labels = labels
         self.classNames = classNames
         self.channels = channels
         self.imageSize = imageSize
         self.cropSide = cropSide
+    }
+
+    /// The files at `indices` (in that order) with their labels; nothing is decoded.
+    public func selecting(_ indices: [Int]) -> ImageFolder {
+        ImageFolder(files: indices.map { files[$0] }, labels: indices.map { labels[$0] }, classNames: classNames,
+                    channels: channels, imageSize: imageSize, cropSide: cropSide)
+    }
+
+    /// The folder's files split by colour, from their PNG headers alone (`PNGImage.channels(ofFileAt:)`):
+    /// a colour count of 0 means gray only, of `count` colour only.
+    public func colourCensus() throws -> (gray: [String], colour: [String]) {
+        var gray: [String] = [], colour: [String] = []
+        for file in files {
+            if try PNGImage.channels(ofFileAt: file) == 1 { gray.append(file) } else { colour.append(file) }
+        }
+        return (gray, colour)
     }
 
     /// A source image that had to be enlarged more than 2× to reach `imageSize` (e.g. 1×1 → 28×28).
@@ -129,14 +161,23 @@ public struct ImageFolder: Sendable {
 
     /// The class subfolders of a labelled folder (see the type's documentation), or nil when
     /// `directory` is unlabelled: it holds PNG files at the top level, or no subfolder holds any.
-    public static func classFolders(in directory: String) -> [String]? {
-        // An unreadable folder is not labelled; `pngFiles` then reports why it cannot be read.
+    /// A subfolder that cannot be listed is an error (dropping it would drop a class silently).
+    public static func classFolders(in directory: String) throws -> [String]? {
+        // An unreadable top folder is not labelled; `pngFiles` then reports why it cannot be read.
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory).filter({ !$0.hasPrefix(".") }) else { return nil }
         if names.contains(where: { $0.lowercased().hasSuffix(".png") && !isRealDirectory(directory + "/" + $0) }) { return nil }
-        let classes = names.filter { name in
-            isRealDirectory(directory + "/" + name) && (try? pngFiles(in: directory + "/" + name, recursive: true)) != nil
+        let classes = try names.filter { name in
+            guard isRealDirectory(directory + "/" + name) else { return false }
+            do { _ = try pngFiles(in: directory + "/" + name, recursive: true) } catch ImageFolderError.noPNGFiles { return false }
+            return true
         }
         return classes.isEmpty ? nil : classes.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+    }
+
+    /// The non-hidden real (not symlinked) subfolders of `directory`, sorted; empty when it cannot be listed.
+    static func realSubfolders(of directory: String) -> [String] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []   // only for a message
+        return names.filter { !$0.hasPrefix(".") && isRealDirectory(directory + "/" + $0) }.sorted()
     }
 
     /// Files of all classes in one order where file i of a class with n files sits at fraction i/n

@@ -12,6 +12,7 @@ import TensorCore
 /// dropout         2·2⁴⁰ + step         optimizer step
 /// validation      3·2⁴⁰ + start        first image of the validation batch
 /// initialization  4·2⁴⁰                (one stream: the UNet's initial weights)
+/// data subset     5·2⁴⁰                (one stream: which images --limit keeps)
 /// ```
 /// Initialization had stream 0 until issue 7, the same as step 0's draws; seeded runs started
 /// from other weights after that change.
@@ -24,6 +25,7 @@ public enum RandomStreams {
     public static func dropout(step: Int) -> UInt64 { key(family: 2, step) }
     public static func validation(start: Int) -> UInt64 { key(family: 3, start) }
     public static let initialization: UInt64 = key(family: 4, 0)
+    public static let dataSubset: UInt64 = key(family: 5, 0)
 
     private static func key(family: UInt64, _ index: Int) -> UInt64 {
         shapeCheck(index >= 0 && UInt64(index) < familySize, "RandomStreams: index \(index) is outside 0..<2^40")

@@ -27,6 +27,10 @@ extension TrainConfig {
             }
         }
         if let l = data.limit { try require(l >= 1, "--limit must be at least 1 (got \(l)).") }
+        try require([1, 3].contains(model.channels), "--channels must be 1 (gray) or 3 (RGB) (got \(model.channels)).")
+        if let subset = data.classesSubset {
+            try require(!subset.isEmpty && subset.allSatisfy { $0 >= 0 }, "--classes-subset needs at least one class (labels are >= 0).")
+        }
         try require(t.validationImages >= 1, "--validation-images must be at least 1 (got \(t.validationImages)).")
         try require(t.validateEvery >= 0, "--validate-every must be >= 0, 0 meaning every epoch (got \(t.validateEvery)).")
         try require(t.checkpointEvery >= 0, "--checkpoint-every must be >= 0 (got \(t.checkpointEvery)).")

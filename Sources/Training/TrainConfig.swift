@@ -157,8 +157,12 @@ public struct DataSettings: Codable, Equatable, Sendable {
     public var dataDir: String? = nil
     /// Random horizontal flips (seed 001); off by default (digits are not symmetric).
     public var flip = false
-    /// Use only the first N training images (quick experiments, tests); nil = all.
+    /// Use a random N of the training images (seeded by training.seed; quick experiments, seed
+    /// 001's 20k faces); nil = all.
     public var limit: Int? = nil
+    /// Train (and validate) on the images with these labels only (`--classes-subset`, seed 002's
+    /// single- and 5-class runs); nil = all. Labels keep the dataset's numbering.
+    public var classesSubset: [Int]? = nil
 
     public init() {}
 
@@ -169,6 +173,7 @@ public struct DataSettings: Codable, Equatable, Sendable {
         dataDir = try c.decodeIfPresent(String.self, forKey: .dataDir) ?? d.dataDir
         flip = try c.decodeIfPresent(Bool.self, forKey: .flip) ?? d.flip
         limit = try c.decodeIfPresent(Int.self, forKey: .limit) ?? d.limit
+        classesSubset = try c.decodeIfPresent([Int].self, forKey: .classesSubset) ?? d.classesSubset
     }
 }
 

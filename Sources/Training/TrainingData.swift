@@ -1,4 +1,5 @@
 import DataIO
+import TensorCore
 
 /// The training and validation images a config asks for.
 public struct TrainingData {
@@ -14,12 +15,20 @@ public struct TrainingData {
     }
 
     /// Reads the dataset once, through the byte cache in `cacheFolder` (decoded once, then
-    /// memory-mapped; nil decodes into memory), and splits it by view (`data.limit` trims the training split).
-    public static func load(_ data: DataSettings, model: ModelSettings,
-                            cacheFolder: String? = DatasetCache.defaultFolder()) throws -> TrainingData {
+    /// memory-mapped; nil decodes into memory), and splits it. `data.classesSubset` keeps some
+    /// classes (both splits), `data.limit` a seeded random subset of the training split
+    /// (`RandomStreams.dataSubset`), and only the first `validationImages` validation images are
+    /// kept (the only ones validation reads). An image folder decodes only the kept files.
+    public static func load(_ config: TrainConfig, cacheFolder: String? = DatasetCache.defaultFolder()) throws -> TrainingData {
+        let (data, model) = (config.data, config.model)
         let locator = try DatasetLocator(kind: data.dataset, dataDir: data.dataDir, cache: cacheFolder.map(DatasetCache.init))
-        var (train, validation, warnings) = try locator.loadTraining(imageSize: model.imageSize, channels: model.channels)
-        if let limit = data.limit, limit < train.count { train = train.subset(0..<limit) }
+        let selection = DataSelection(classes: data.classesSubset.map(Set.init), limit: data.limit,
+                                      generator: RandomGenerator(seed: config.training.seed, stream: RandomStreams.dataSubset),
+                                      validationLimit: config.training.validationImages)
+        let (train, validation, warnings) = try locator.loadTraining(imageSize: model.imageSize, channels: model.channels, selection: selection)
+        if let classes = data.classesSubset, train.count == 0 {
+            throw ConfigError.invalid("--classes-subset \(classes.map(String.init).joined(separator: ",")): no training image has these labels")
+        }
         return TrainingData(train: train, validation: validation.count > 0 ? validation : nil, warnings: warnings)
     }
 }

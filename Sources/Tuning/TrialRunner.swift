@@ -121,7 +121,7 @@ public final class StudyWorker {
     private func load(_ config: TrainConfig) throws -> TrainingData {
         let key = "\(config.data.dataset.rawValue)|\(config.data.dataDir ?? "")|\(config.data.limit ?? -1)|\(config.model.imageSize)|\(config.model.channels)"
         if let cachedData, cachedData.key == key { return cachedData.data }
-        let data = try TrainingData.load(config.data, model: config.model)
+        let data = try TrainingData.load(config)
         cachedData = (key, data)
         return data
     }

@@ -195,7 +195,8 @@ import Testing
         let train = try work.ddpm(["train"] + Self.tinyModel + ["--steps", "6", "--run-dir", "run"])
         #expect(train.status == 0, "\(train)")
         #expect(train.stdout.contains("stopped at step 6"), "\(train)")
-        #expect(train.stderr.contains("on 64 images (10000 for validation)"), "\(train)")
+        // 10000 images are held out; validation reads only the first --validation-images (8) of them, so only those are kept.
+        #expect(train.stderr.contains("on 64 images (8 for validation)"), "\(train)")
         for name in ["run/config.yaml", "run/metrics.jsonl", "run/loss.png", "run/checkpoints/step-00000003.safetensors",
                      "run/checkpoints/step-00000006.safetensors", "run/checkpoints/best.safetensors"] {
             #expect(work.exists(name), "\(name) missing after training")

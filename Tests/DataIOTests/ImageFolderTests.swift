@@ -126,7 +126,7 @@ import Testing
         }
         try write(dir, ["cat/a.png", "cat/b.png", "cat/c.png", ".hidden/h.png"], value: 0)
         try write(dir, ["dog/a.png", "dog/puppies/x.png"], value: 255)
-        #expect(ImageFolder.classFolders(in: dir) == ["cat", "dog"])
+        #expect(try ImageFolder.classFolders(in: dir) == ["cat", "dog"])
         let folder = try ImageFolder(directory: dir, imageSize: 2, channels: 1)
         #expect(folder.classNames == ["cat", "dog"])
         // cat files sit at 0, 1/3, 2/3; dog files at 0, 1/2.
@@ -145,7 +145,7 @@ import Testing
         defer { PNGTestSupport.remove(dir) }
         try FileManager.default.createDirectory(atPath: dir + "/cat", withIntermediateDirectories: true)
         try write(dir, ["top.png", "cat/a.png"], value: 0)
-        #expect(ImageFolder.classFolders(in: dir) == nil)
+        #expect(try ImageFolder.classFolders(in: dir) == nil)
         let folder = try ImageFolder(directory: dir, imageSize: 2, channels: 1)
         #expect(folder.files == [dir + "/top.png"] && folder.labels == [0] && folder.classNames.isEmpty)
         let error = #expect(throws: DataFileError.self) { try DatasetLocator(kind: .folder, dataDir: dir).classNames() }

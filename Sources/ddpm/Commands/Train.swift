@@ -36,7 +36,7 @@ extension DDPM {
 
         func run() throws {
             let (state, run) = try prepare()
-            let data = try TrainingData.load(state.config.data, model: state.config.model)
+            let data = try TrainingData.load(state.config)
             for warning in data.warnings { printError("warning: " + warning) }
             if let resume {
                 try DataCompatibility.check(checkpoint: resume, model: state.config.model, trainedOn: state.config.data.dataset,

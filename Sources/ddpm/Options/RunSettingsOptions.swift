@@ -20,7 +20,11 @@ struct RunSettingsOptions: ParsableArguments {
     @Option(help: "Training data. (default: \(D.data.dataset.rawValue))") var dataset: DatasetKind?
     @Option(help: ArgumentHelp("Folder holding the dataset's files (default: the dataset's standard place).", valueName: "dir"))
     var dataDir: String?
-    @Option(help: "Use only the first N training images. (default: all)") var limit: Int?
+    @Option(help: "Use a random N of the training images, drawn with --seed; only those are decoded. (default: all)") var limit: Int?
+    @Option(help: ArgumentHelp("Train on some classes only, by name or number, comma-separated (e.g. automobile or 0,1,3); labels keep the dataset's numbering. (default: all)", valueName: "list"))
+    var classesSubset: String?
+    @Option(help: "Image channels: 1 (gray) or 3 (RGB). A folder's PNGs are converted to it (gray → RGB replicates, RGB → gray is BT.601 luma); without it a folder's channel count is detected from its PNGs, and a mixed folder is an error. (default: \(D.model.channels); 3 with --dataset cifar10; detected for --dataset folder)")
+    var channels: Int?
     @Flag(inversion: .prefixedNo, help: "Random horizontal flips. (default: \(D.data.flip ? "on" : "off"))") var flip: Bool?
 
     // Diffusion
@@ -90,6 +94,8 @@ struct RunSettingsOptions: ParsableArguments {
             dataDir.patch("--data-dir") { $0.data.dataDir = $1 },
             limit.patch("--limit") { $0.data.limit = $1 },
             flip.patch("--flip") { $0.data.flip = $1 },
+            classesSubset.patch("--classes-subset") { c, text in c.data.classesSubset = try Self.classLabels(text, data: c.data) },
+            channels.patch("--channels") { $0.model.channels = $1 },
             schedule.patch("--schedule") { [betasFile] c, s in
                 if betasFile != nil { throw CLIError("--schedule \(s.rawValue) and --betas-file both give the betas; pass only one") }
                 c.diffusion.schedule = s
@@ -155,6 +161,21 @@ struct RunSettingsOptions: ParsableArguments {
         }
         c.model.classes = names.count
         c.model.classNames = names.names
+    }
+
+    /// `--classes-subset` items (names or numbers) as the dataset's labels, each at most once.
+    static func classLabels(_ text: String, data: DataSettings) throws -> [Int] {
+        let names: ClassNames
+        do { names = try DatasetLocator(kind: data.dataset, dataDir: data.dataDir).classNames() } catch {
+            throw CLIError("--classes-subset \(text): \(error)")
+        }
+        var labels: [Int] = []
+        for item in text.split(separator: ",", omittingEmptySubsequences: false).map({ $0.trimmingCharacters(in: .whitespaces) }) {
+            let label: Int
+            do { label = try names.label(for: item) } catch { throw CLIError("--classes-subset \(text): \(error)") }
+            if !labels.contains(label) { labels.append(label) }
+        }
+        return labels.sorted()
     }
 
     static func integers(_ text: String, flag: String) throws -> [Int] {

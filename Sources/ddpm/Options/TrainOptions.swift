@@ -14,6 +14,9 @@ struct TrainOptions: ParsableArguments {
     func resolved() throws -> TrainConfig {
         var c = try settings.baseConfig()
         for patch in settings.patches + bounds.patches { try patch.apply(&c) }
+        if settings.channels == nil && c.data.dataset == .folder {
+            try FolderChannels.apply(to: &c, configFile: settings.config)
+        }
         try c.validate()
         return c
     }
