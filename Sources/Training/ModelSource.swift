@@ -196,6 +196,7 @@ extension ModelSettings {
         resBlocks = u.layersPerBlock
         attentionResolutions = u.downBlockTypes.enumerated().filter { $0.element == .attention }.map { u.sampleSize >> $0.offset }
         midAttention = u.addAttention
+        scaleShift = u.resnetTimeScaleShift == .scaleShift
         headDim = u.attentionHeadDim
         dropout = u.dropout
         groups = u.normNumGroups

@@ -43,6 +43,9 @@ public struct ModelSettings: Codable, Equatable, Sendable {
     public var midAttention = true
     /// Channels per attention head; nil = a single head.
     public var headDim: Int? = nil
+    /// The time embedding as a scale and shift of each residual block's second GroupNorm
+    /// (improved-diffusion's AdaGN; diffusers' resnet_time_scale_shift "scale_shift") instead of a sum.
+    public var scaleShift = false
     @ShortestDecimal public var dropout: Float = 0.1
     public var groups = 8
     @ShortestDecimal public var normEps: Float = 1e-5
@@ -65,6 +68,7 @@ public struct ModelSettings: Codable, Equatable, Sendable {
         attentionResolutions = try c.decodeIfPresent([Int].self, forKey: .attentionResolutions) ?? d.attentionResolutions
         midAttention = try c.decodeIfPresent(Bool.self, forKey: .midAttention) ?? d.midAttention
         headDim = try c.decodeIfPresent(Int.self, forKey: .headDim) ?? d.headDim
+        scaleShift = try c.decodeIfPresent(Bool.self, forKey: .scaleShift) ?? d.scaleShift
         dropout = try c.decodeIfPresent(Float.self, forKey: .dropout) ?? d.dropout
         groups = try c.decodeIfPresent(Int.self, forKey: .groups) ?? d.groups
         normEps = try c.decodeIfPresent(Float.self, forKey: .normEps) ?? d.normEps
@@ -93,7 +97,8 @@ public struct ModelSettings: Codable, Equatable, Sendable {
     public var unetConfig: UNetConfig {
         UNetConfig(imageSize: imageSize, channels: channels, baseChannels: baseChannels, channelMultipliers: channelMultipliers,
                    resBlocks: resBlocks, attentionResolutions: attentionResolutions, headDim: headDim, dropout: dropout,
-                   groups: groups, eps: normEps, classes: classes, midAttention: midAttention)
+                   groups: groups, eps: normEps, classes: classes, midAttention: midAttention,
+                   timeScaleShift: scaleShift ? .scaleShift : .default)
     }
 }
 

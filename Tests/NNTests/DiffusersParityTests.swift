@@ -8,7 +8,7 @@ import _TestSupport
 /// diffusers `UNet2DModel`s with random weights (scripts/fixtures/make_unet_fixtures.py) load into
 /// our UNet by name and give the same output. No Python is needed to run this.
 @Suite struct DiffusersParityTests {
-    static let fixtures = ["attn28", "class28", "ddpmstyle28", "noattn32", "plain32"]
+    static let fixtures = ["attn28", "class28", "ddpmstyle28", "noattn32", "plain32", "scaleshift16", "scaleshiftnorm16"]
 
     static func directory(_ name: String) -> String {
         Bundle.module.resourcePath! + "/Fixtures/unet/" + name
@@ -57,7 +57,7 @@ import _TestSupport
     }
 
     @Test func unsupportedDiffusersOptionsAreRejected() {
-        let json = #"{"block_out_channels": [8, 16], "resnet_time_scale_shift": "scale_shift"}"#
+        let json = #"{"block_out_channels": [8, 16], "resnet_time_scale_shift": "spatial"}"#
         #expect(throws: UNetConfigError.self) { try JSONDecoder().decode(UNetConfig.self, from: Data(json.utf8)) }
     }
 }

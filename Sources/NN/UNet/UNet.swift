@@ -35,6 +35,7 @@ public final class UNet: Layer {
         let ch = config.blockOutChannels, levels = ch.count
         let embDim = ch[0] * 4
         let (groups, eps, dropout) = (config.normNumGroups, config.normEps, config.dropout)
+        let scaleShift = config.resnetTimeScaleShift == .scaleShift
         func heads(_ channels: Int) -> Int { config.attentionHeadDim.map { channels / $0 } ?? 1 }
 
         convIn = Conv2d(config.inChannels, ch[0], kernelSize: 3, padding: 1, using: &g)
@@ -51,7 +52,7 @@ public final class UNet: Layer {
             var resnets: [ResBlock] = [], attentions: [AttentionBlock] = []
             for j in 0..<config.layersPerBlock {
                 resnets.append(ResBlock(inChannels: j == 0 ? inChannels : outChannels, outChannels: outChannels, embeddingDim: embDim,
-                                        groups: groups, eps: eps, dropout: dropout, using: &g))
+                                        groups: groups, eps: eps, dropout: dropout, scaleShift: scaleShift, using: &g))
                 if attention { attentions.append(AttentionBlock(channels: outChannels, heads: heads(outChannels), groups: groups, eps: eps, using: &g)) }
             }
             let downsampler = i < levels - 1 ? Downsample(channels: outChannels, padding: config.downsamplePadding, using: &g) : nil
@@ -62,11 +63,12 @@ public final class UNet: Layer {
         let c = ch[levels - 1]
         midBlock = MidBlock(
             resnet0: ResBlock(inChannels: c, outChannels: c, embeddingDim: embDim, groups: groups, eps: eps, dropout: dropout,
-                              outputScale: config.midBlockScaleFactor, using: &g),
+                              outputScale: config.midBlockScaleFactor, scaleShift: scaleShift, using: &g),
             attention: config.addAttention
-                ? AttentionBlock(channels: c, heads: heads(c), groups: groups, eps: eps, outputScale: config.midBlockScaleFactor, using: &g) : nil,
+                ? AttentionBlock(channels: c, heads: heads(c), groups: groups, eps: eps, outputScale: config.midBlockScaleFactor,
+                                 normalized: config.midAttentionHasNorm, using: &g) : nil,
             resnet1: ResBlock(inChannels: c, outChannels: c, embeddingDim: embDim, groups: groups, eps: eps, dropout: dropout,
-                              outputScale: config.midBlockScaleFactor, using: &g))
+                              outputScale: config.midBlockScaleFactor, scaleShift: scaleShift, using: &g))
 
         var up: [UpBlock] = []
         let reversed = Array(ch.reversed())
@@ -84,7 +86,7 @@ public final class UNet: Layer {
                 let skip = j == count - 1 ? inChannels : outChannels
                 let resIn = j == 0 ? prevOutput : outChannels
                 resnets.append(ResBlock(inChannels: resIn + skip, outChannels: outChannels, embeddingDim: embDim,
-                                        groups: groups, eps: eps, dropout: dropout, using: &g))
+                                        groups: groups, eps: eps, dropout: dropout, scaleShift: scaleShift, using: &g))
                 if attention { attentions.append(AttentionBlock(channels: outChannels, heads: heads(outChannels), groups: groups, eps: eps, using: &g)) }
             }
             let upsampler = i < levels - 1 ? Upsample(channels: outChannels, using: &g) : nil

@@ -5,6 +5,9 @@ import Foundation
 public struct UNetConfig: Codable, Equatable, Sendable {
     public enum DownBlock: String, Codable, Sendable { case plain = "DownBlock2D", attention = "AttnDownBlock2D" }
     public enum UpBlock: String, Codable, Sendable { case plain = "UpBlock2D", attention = "AttnUpBlock2D" }
+    /// How a residual block takes the time embedding (diffusers' `resnet_time_scale_shift`): added
+    /// before norm2 (Ho et al.), or as a scale and shift of norm2's output (improved-diffusion's AdaGN).
+    public enum TimeScaleShift: String, Codable, Sendable { case `default`, scaleShift = "scale_shift" }
 
     public var sampleSize: Int
     public var inChannels: Int
@@ -34,6 +37,14 @@ public struct UNetConfig: Codable, Equatable, Sendable {
     /// evaluates ε(x, ∅) with it.
     public var nullClassLabel: Int? { numClassEmbeds.map { $0 - 1 } }
     public var midBlockScaleFactor: Float
+    public var resnetTimeScaleShift: TimeScaleShift
+    /// diffusers' `attn_norm_num_groups`: only ever equal to `normNumGroups` here; what matters is
+    /// whether it is set, see `midAttentionHasNorm`.
+    public var attnNormNumGroups: Int?
+
+    /// Whether the middle block's attention has a group norm. diffusers gives it one with the
+    /// default time embedding, but with scale_shift only when `attn_norm_num_groups` is set.
+    public var midAttentionHasNorm: Bool { resnetTimeScaleShift == .default || attnNormNumGroups != nil }
 
     enum CodingKeys: String, CodingKey {
         case sampleSize = "sample_size", inChannels = "in_channels", outChannels = "out_channels"
@@ -53,7 +64,7 @@ public struct UNetConfig: Codable, Equatable, Sendable {
     /// feature-map sizes (e.g. 7 for 28×28 inputs with three levels) whose blocks get self-attention.
     public init(imageSize: Int, channels: Int, baseChannels: Int, channelMultipliers: [Int], resBlocks: Int,
                 attentionResolutions: [Int], headDim: Int? = nil, dropout: Float = 0, groups: Int = 32, eps: Float = 1e-5,
-                classes: Int? = nil, midAttention: Bool = true) {
+                classes: Int? = nil, midAttention: Bool = true, timeScaleShift: TimeScaleShift = .default) {
         sampleSize = imageSize
         inChannels = channels
         outChannels = channels
@@ -72,6 +83,10 @@ public struct UNetConfig: Codable, Equatable, Sendable {
         self.dropout = dropout
         numClassEmbeds = classes.map { $0 + 1 }
         midBlockScaleFactor = 1
+        resnetTimeScaleShift = timeScaleShift
+        // ddpm's own scale-shift models keep the mid-block attention's norm, as improved-diffusion's
+        // attention blocks do; stating the groups makes diffusers build the same.
+        attnNormNumGroups = timeScaleShift == .scaleShift ? groups : nil
     }
 
     public init(from decoder: Decoder) throws {
@@ -101,7 +116,11 @@ public struct UNetConfig: Codable, Equatable, Sendable {
         midBlockScaleFactor = try c.decodeIfPresent(Float.self, forKey: .midBlockScaleFactor) ?? 1
         // Options this implementation does not have must fail loudly, not load into a wrong model.
         try Self.require(c, .timeEmbeddingType, equals: "positional")
-        try Self.require(c, .resnetTimeScaleShift, equals: "default")
+        let shift = try c.decodeIfPresent(String.self, forKey: .resnetTimeScaleShift) ?? TimeScaleShift.default.rawValue
+        guard let timeScaleShift = TimeScaleShift(rawValue: shift) else {
+            throw UNetConfigError.unsupported(key: CodingKeys.resnetTimeScaleShift.rawValue, value: shift)
+        }
+        resnetTimeScaleShift = timeScaleShift
         try Self.require(c, .actFn, equals: "silu")
         try Self.require(c, .downsampleType, equals: "conv")
         try Self.require(c, .upsampleType, equals: "conv")
@@ -115,7 +134,8 @@ public struct UNetConfig: Codable, Equatable, Sendable {
         if try c.decodeIfPresent(Bool.self, forKey: .centerInputSample) == true {
             throw UNetConfigError.unsupported(key: "center_input_sample", value: "true")
         }
-        if let g = try c.decodeIfPresent(Int.self, forKey: .attnNormNumGroups), g != normNumGroups {
+        attnNormNumGroups = try c.decodeIfPresent(Int.self, forKey: .attnNormNumGroups)
+        if let g = attnNormNumGroups, g != normNumGroups {
             throw UNetConfigError.unsupported(key: "attn_norm_num_groups", value: String(g))
         }
     }
@@ -147,7 +167,8 @@ public struct UNetConfig: Codable, Equatable, Sendable {
         try c.encode(numClassEmbeds, forKey: .numClassEmbeds)
         try c.encode(midBlockScaleFactor, forKey: .midBlockScaleFactor)
         try c.encode("positional", forKey: .timeEmbeddingType)
-        try c.encode("default", forKey: .resnetTimeScaleShift)
+        try c.encode(resnetTimeScaleShift, forKey: .resnetTimeScaleShift)
+        try c.encodeIfPresent(attnNormNumGroups, forKey: .attnNormNumGroups)
         try c.encode("silu", forKey: .actFn)
         try c.encode("UNetMidBlock2D", forKey: .midBlockType)
     }

@@ -49,6 +49,8 @@ struct RunSettingsOptions: ParsableArguments {
     var attentionResolutions: String?
     @Flag(inversion: .prefixedNo, help: "Self-attention in the middle block (diffusers' add_attention). (default: \(D.model.midAttention ? "on" : "off"))")
     var midAttention: Bool?
+    @Flag(inversion: .prefixedNo, help: "Time embedding as a scale and shift of each residual block's second GroupNorm, norm(h)·(1 + scale) + shift (improved-diffusion's AdaGN, diffusers' resnet_time_scale_shift \"scale_shift\"), instead of added. (default: \(D.model.scaleShift ? "on" : "off"))")
+    var scaleShift: Bool?
     @Option(help: "Dropout in residual blocks. (default: \(D.model.dropout))") var dropout: Float?
     @Option(help: "Number of classes for a class-conditional model. (default: unconditional)") var classes: Int?
     @Flag(help: "Condition on the dataset's labels (for classifier-free guidance): mnist, fashion-mnist and cifar10 have built-in class names; a folder dataset needs one subfolder per class (DIR/CLASS/*.png), named by the subfolders. (default: off)")
@@ -129,6 +131,7 @@ struct RunSettingsOptions: ParsableArguments {
             },
             // After --attention-resolutions, so `none --mid-attention` keeps only the middle block's.
             midAttention.patch("--mid-attention") { $0.model.midAttention = $1 },
+            scaleShift.patch("--scale-shift") { $0.model.scaleShift = $1 },
             dropout.patch("--dropout") { $0.model.dropout = $1 },
             classes.patch("--classes") { $0.model.classes = $1 },
             (classConditional ? true : nil).patch("--class-conditional") { [classes] c, _ in try Self.makeClassConditional(&c, classes: classes) },
