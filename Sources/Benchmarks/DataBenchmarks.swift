@@ -11,7 +11,7 @@ import Training
 public enum DataBenchmarks {
     public static func load(_ name: String, config: TrainConfig) throws -> (BenchMeasurement, TrainingData) {
         let (t0, c0) = (monotonicSeconds(), processCPUSeconds())
-        let data = try TrainingData.load(config.data, model: config.model)
+        let data = try TrainingData.load(config)
         var m = BenchMeasurement(name: "data open \(name) (\(data.train.count) images)", seconds: [monotonicSeconds() - t0],
                                  flops: 0, images: 0)
         m.cpuSeconds = [processCPUSeconds() - c0]
