@@ -203,6 +203,23 @@ import TensorCore
 
     /// Labels beyond the class table would crash the embedding lookup mid-run; they are rejected
     /// before any folder is created.
+    /// The bar redraws by time, so the trainer reports after every step; metrics.jsonl still gets a
+    /// line every `logEvery` steps (and at step 1). Epochs done count the current one's fraction.
+    @Test func everyStepIsReportedWithEpochsDoneAndEveryLogEveryStepIsLogged() throws {
+        let scratch = try Scratch()
+        var config = Tiny.config()
+        config.training.steps = 12
+        let trainer = try Tiny.trainer(config, in: scratch, logEvery: 5)
+        var reports: [StepReport] = []
+        trainer.onEvent = { if case let .step(r) = $0 { reports.append(r) } }
+        try trainer.runLoop(shouldStop: { false })
+        #expect(reports.map(\.step) == Array(1...12))
+        #expect(reports.filter(\.logged).map(\.step) == [1, 5, 10])
+        // 64 images in batches of 8: 8 steps per epoch.
+        #expect(reports.map(\.epochsDone) == (1...12).map { Double($0) / 8 }, "\(reports.map(\.epochsDone))")
+        #expect(try metricsLines(trainer.run).compactMap { $0["loss"] == nil ? nil : $0["step"] as? Int } == [1, 5, 10])
+    }
+
     @Test func labelsBeyondTheClassCountAreRejectedUpFront() {
         let config = Tiny.config(classes: 1)   // shapes() has labels 0 and 1
         let error = #expect(throws: ConfigError.self) { try Trainer.check(config, train: Tiny.shapes(), validation: nil) }

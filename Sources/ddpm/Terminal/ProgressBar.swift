@@ -1,4 +1,5 @@
 import Foundation
+import Training
 
 /// Progress on stderr: a bar with rate and ETA redrawn about once a second on a terminal; plain
 /// log lines (at most one every `logInterval` seconds) when stderr is a file or pipe, or TERM=dumb.
@@ -9,11 +10,9 @@ final class ProgressBar {
     let logInterval: Double
     /// Seconds between redraws on a terminal.
     let refreshInterval: Double
-    private var lastDraw = -Double.infinity
     private let start = Date()
-    /// The first report (time, count): the rate is measured from it, so set-up time before the
-    /// work starts does not slow the rate down.
-    private var first: (seconds: Double, done: Int)?
+    /// When to draw, and the measured rate and ETA (time-based, tested in ProgressMeterTests).
+    private var meter: ProgressMeter
     /// The latest report not yet drawn (drawn by `finish`, so a bar never ends short of its count).
     private var pending: (() -> Void)?
 
@@ -22,25 +21,21 @@ final class ProgressBar {
         self.logInterval = logInterval
         self.refreshInterval = refreshInterval
         isTTY = ProcessInfo.processInfo.environment["TERM"] != "dumb" && isatty(STDERR_FILENO) != 0
+        meter = ProgressMeter(interval: isTTY ? refreshInterval : logInterval)
     }
 
     /// Shows `done` of `total` (nil: unknown) with extra fields, e.g. "loss 0.031". Without a
     /// `rate`, the bar measures `done` per second itself, and derives the ETA from it and `total`.
     func update(done: Int, total: Int?, unit: String, rate: Double?, etaSeconds: Double?, fields: String = "", force: Bool = false) {
         let now = Date().timeIntervalSince(start)
-        if first == nil { first = (now, done) }
-        var rate = rate, etaSeconds = etaSeconds
-        if rate == nil, let first, now - first.seconds > 0, done > first.done {
-            let measured = Double(done - first.done) / (now - first.seconds)
-            rate = measured
-            if etaSeconds == nil, let total { etaSeconds = Double(max(0, total - done)) / measured }
-        }
+        let due = meter.report(done: done, at: now, force: force)
+        let rate = rate ?? meter.rate(done: done, at: now)
+        let etaSeconds = etaSeconds ?? total.flatMap { meter.etaSeconds(done: done, total: $0, at: now) }
         let draw = { [self] in self.draw(done: done, total: total, unit: unit, rate: rate, etaSeconds: etaSeconds, fields: fields, now: now) }
-        if !force && now - lastDraw < (isTTY ? refreshInterval : logInterval) {
+        guard due else {
             pending = draw
             return
         }
-        lastDraw = now
         pending = nil
         draw()
     }
