@@ -64,6 +64,17 @@ import Testing
         expectUserError(try work.ddpm("train", "--resume", "run", "--classes-subset", "circle"), mentions: ["--classes-subset", "--resume"])
     }
 
+    /// The decoded-then-filtered path (IDX): labels are k % 10, so label 3 holds 7 of the 64
+    /// training images, and all of the first 8 held-out images validation reads.
+    @Test func classesSubsetAndLimitOfAnIDXDataset() throws {
+        let work = try WorkFolder()
+        try CLIPipelineTests.writeIDXDataset(in: work.file("data"))
+        let subset = try work.ddpm(["train"] + CLIPipelineTests.tinyModel + ["--classes-subset", "3", "--steps", "1", "--run-dir", "a"])
+        #expect(subset.status == 0 && subset.stderr.contains("on 7 images (8 for validation)"), "\(subset)")
+        let limited = try work.ddpm(["train"] + CLIPipelineTests.tinyModel + ["--limit", "10", "--steps", "1", "--run-dir", "b"])
+        #expect(limited.status == 0 && limited.stderr.contains("on 10 images (8 for validation)"), "\(limited)")
+    }
+
     @Test func unknownClassListsTheValidOnes() throws {
         let work = try WorkFolder()
         try ClassConditionalCLITests.writeClassFolders(in: work.file("shapes"))
