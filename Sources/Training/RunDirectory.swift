@@ -29,7 +29,7 @@ public struct RunDirectory: Sendable {
     /// Creates the folder for a new run. An existing non-empty folder is an error unless
     /// `force`, which empties it first: a run never silently mixes with or overwrites another.
     public func createForNewRun(force: Bool) throws {
-        for item in try checkAvailableForNewRun(force: force) { try FileSystem.remove(path + "/" + item) }
+        for item in try checkAvailableForNewRun(force: force) where item != RunLock.fileName { try FileSystem.remove(path + "/" + item) }
         try createSubfolders()
     }
 
@@ -37,19 +37,23 @@ public struct RunDirectory: Sendable {
     /// e.g. for missing data, leaves no folder behind); returns what `force` would remove.
     /// A folder that holds only what a run killed before its first checkpoint leaves (see
     /// `holdsNoCheckpointYet`) is available without `force`: nothing in it can be resumed.
+    /// A folder another process is training in is never available, not even with `force`.
     @discardableResult
     public func checkAvailableForNewRun(force: Bool) throws -> [String] {
         guard FileManager.default.fileExists(atPath: path) else { return [] }
-        let contents = try listing(path)
+        if RunLock.isHeldByAnotherProcess(self) { throw RunDirectoryError.busy(path) }
+        let contents = try listing(path).filter { $0 != RunLock.fileName }
         guard try contents.isEmpty || force || holdsNoCheckpointYet() else { throw RunDirectoryError.exists(path) }
         return contents
     }
 
     /// True when the folder holds nothing but a run's own files (config.yaml, metrics.jsonl, the
     /// curves, previews, temporaries) and no checkpoint: a run stopped before it saved one. A folder
-    /// with anything else, or with any checkpoint (best.safetensors too), is not.
+    /// with anything else, or with any checkpoint (best.safetensors too), is not; nor is a folder
+    /// whose run is still going in another process (it holds `RunLock`).
     public func holdsNoCheckpointYet() throws -> Bool {
-        let runFiles: Set = ["config.yaml", "metrics.jsonl", "loss.png", "fid.png", "checkpoints", "samples"]
+        if RunLock.isHeldByAnotherProcess(self) { return false }
+        let runFiles: Set = ["config.yaml", "metrics.jsonl", "loss.png", "fid.png", "checkpoints", "samples", RunLock.fileName]
         func isTemporary(_ name: String) -> Bool { name.hasPrefix(".") && name.contains(".tmp-") }
         guard FileSystem.kind(of: path).isFolder else { return false }
         let contents = try listing(path)
@@ -99,12 +103,14 @@ public enum RunDirectoryError: Error, CustomStringConvertible {
     case exists(String)
     case unreadable(String, String)
     case noCheckpoint(String)
+    case busy(String)
 
     public var description: String {
         switch self {
         case let .exists(p): "--run-dir \(p) already holds a run; pass --resume \(p) to continue it, --force to replace it, or choose another --run-dir"
         case let .unreadable(p, why): "\(p): cannot be read (\(why))"
         case let .noCheckpoint(p): "--resume \(p): no checkpoints/step-*.safetensors in that run folder"
+        case let .busy(p): "\(p): another ddpm process is training in this run folder now; wait for it, stop it, or choose another --run-dir"
         }
     }
 }

@@ -91,11 +91,12 @@ import Testing
         #expect(respaced.stderr.contains("--trajectory-steps: this sampler does not visit t = 12"), "\(respaced)")
 
         expectUserError(try work.ddpm("sample", "--checkpoint", "run", "--n", "2", "--out", "x.png", "--trajectory", "x.png",
-                                      "--trajectory-steps", "21,0"), mentions: ["--trajectory-steps 21,0", "21 is outside 0…20"])
+                                      "--trajectory-steps", "21,0", "--images-dir", "imgs"), mentions: ["--trajectory-steps 21,0", "21 is outside 0…20"])
         expectUserError(try work.ddpm("sample", "--checkpoint", "run", "--n", "2", "--out", "x.png", "--trajectory-steps", "5"),
                         mentions: ["--trajectory-steps needs --trajectory"])
         expectUserError(try work.ddpm("inpaint", "--checkpoint", "run", "--n", "1", "--steps", "5", "--out", "x.png",
-                                      "--trajectory", "y.png", "--trajectory-steps", "30"), mentions: ["--trajectory-steps 30", "outside 0…20"])
-        #expect(!work.exists("x.png"))
+                                      "--trajectory", "y.png", "--trajectory-steps", "30", "--schedule-plot", "plot.png"),
+                        mentions: ["--trajectory-steps 30", "outside 0…20"])
+        #expect(!work.exists("x.png") && !work.exists("imgs") && !work.exists("plot.png"), "a refused run leaves nothing behind")
     }
 }

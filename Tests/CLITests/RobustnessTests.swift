@@ -168,6 +168,32 @@ private func expectExit(_ run: DDPMRun, _ status: Int32, sourceLocation: SourceL
         #expect(run.stdout.contains("early stopping"), "\(run)")
     }
 
+    /// A run still training before its first checkpoint looks like one killed at that point; its
+    /// lock tells them apart, so a second `train` on that --run-dir (even with --force) and a second
+    /// --resume are refused and remove nothing; once the first has ended the folder is usable again.
+    @Test func aRunFolderInUseByAnotherProcessIsNeverTakenOver() throws {
+        let work = try WorkFolder()
+        try CLIPipelineTests.writeIDXDataset(in: work.file("data"))
+        let metrics = work.file("run/metrics.jsonl")
+        let args = ["train"] + CLIPipelineTests.tinyModel + ["--checkpoint-every", "0", "--run-dir", "run"]
+        var second: [Result<DDPMRun, Error>] = []
+        let first = try work.ddpm(args + ["--steps", "1000000"]) { process in
+            for _ in 0..<600 where !((try? String(contentsOfFile: metrics, encoding: .utf8))?.contains("\"step\"") ?? false) {
+                usleep(100_000)
+            }
+            second.append(Result { try work.ddpm(args + ["--steps", "3"]) })
+            second.append(Result { try work.ddpm(args + ["--steps", "3", "--force"]) })
+            kill(process.processIdentifier, SIGINT)
+        }
+        expectExit(first, 130)
+        for run in second {
+            expectUserError(try run.get(), mentions: ["run: another ddpm process is training in this run folder"])
+        }
+        #expect(work.exists("run/config.yaml") && work.exists("run/metrics.jsonl"), "the live run's files are kept")
+        let resume = try work.ddpm("train", "--resume", "run", "--steps", "1")
+        #expect(resume.status == 0, "the lock ends with its process\n\(resume)")
+    }
+
     @Test(arguments: [(Int32(SIGINT), Int32(130)), (Int32(SIGTERM), Int32(143))])
     func aSignalSavesACheckpointAndExitsWith128PlusIt(signal: Int32, status: Int32) throws {
         let work = try WorkFolder()

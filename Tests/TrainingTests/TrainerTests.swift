@@ -107,7 +107,8 @@ import TensorCore
     }
 
     /// Every batch after the first was gathered during the step before it, across epoch
-    /// boundaries too (the next epoch's order is drawn one step early), and the run is the same.
+    /// boundaries too (the next epoch's order is drawn one step early), and the run is the same
+    /// as one resumed at every epoch boundary (a fresh trainer, so nothing was prefetched there).
     @Test func prefetchCrossesEpochBoundaries() throws {
         let scratch = try Scratch()
         var config = Tiny.config(seed: 3, flip: true)
@@ -116,6 +117,21 @@ import TensorCore
         #expect(try trainer.runLoop(shouldStop: { false }) == .steps)
         #expect(trainer.state.progress.epoch == 2)
         #expect(trainer.prefetchMisses == 1)
+
+        config.training.checkpointEvery = 8
+        var run = try Tiny.trainer(config, in: scratch, name: "b")
+        var misses = 0
+        for stop in [8, 16] {
+            let state = run.state
+            try run.runLoop(shouldStop: { state.progress.step >= stop })
+            misses += run.prefetchMisses
+            let latest = try #require(try run.run.latestCheckpoint())
+            let resumed = try TrainingState(resuming: try Checkpoint.read(from: latest), path: latest)
+            run = try Trainer(state: resumed, run: run.run, train: Tiny.shapes(), validation: nil)
+        }
+        try run.runLoop(shouldStop: { false })
+        #expect(misses + run.prefetchMisses == 3, "each fresh trainer gathers its first batch on the spot")
+        #expect(bits(run.state.parameters.values) == bits(trainer.state.parameters.values))
     }
 
     /// Run A trains 2N steps straight; run B is interrupted after N, then a new state from its
@@ -201,8 +217,6 @@ import TensorCore
         #expect(la.map(\.loss) == lb.map(\.loss))
     }
 
-    /// Labels beyond the class table would crash the embedding lookup mid-run; they are rejected
-    /// before any folder is created.
     /// The bar redraws by time, so the trainer reports after every step; metrics.jsonl still gets a
     /// line every `logEvery` steps (and at step 1). Epochs done count the current one's fraction.
     @Test func everyStepIsReportedWithEpochsDoneAndEveryLogEveryStepIsLogged() throws {
@@ -220,6 +234,8 @@ import TensorCore
         #expect(try metricsLines(trainer.run).compactMap { $0["loss"] == nil ? nil : $0["step"] as? Int } == [1, 5, 10])
     }
 
+    /// Labels beyond the class table would crash the embedding lookup mid-run; they are rejected
+    /// before any folder is created.
     @Test func labelsBeyondTheClassCountAreRejectedUpFront() {
         let config = Tiny.config(classes: 1)   // shapes() has labels 0 and 1
         let error = #expect(throws: ConfigError.self) { try Trainer.check(config, train: Tiny.shapes(), validation: nil) }

@@ -69,10 +69,11 @@ extension DDPM {
             printError("RePaint: \(schedule.steps) of T = \(tables.timesteps) steps, jump length \(schedule.jumpLength), "
                        + "U = \(schedule.resamplings): \(job.policy.modelEvaluations) model evaluations per image; "
                        + "\(images.count) inputs × \(nPerImage) completions = \(job.totalModelEvaluations) batched evaluations")
+            // The recorder checks --trajectory-steps: before anything is written.
+            let recorder = try strip.recorder(policy: job.policy, timesteps: job.policy.tables.timesteps, images: min(nPerImage, batchSize, 4))
             if let schedulePlot { try writeSchedulePlot(job.policy, to: schedulePlot) }
 
             let bar = ProgressBar(label: "inpaint")
-            let recorder = try strip.recorder(policy: job.policy, timesteps: job.policy.tables.timesteps, images: min(nPerImage, batchSize, 4))
             var completions: [Float] = []
             try job.run(model: conditioning.predictor, progress: { done, total in
                 bar.update(done: done, total: total, unit: "eval", rate: nil, etaSeconds: nil)

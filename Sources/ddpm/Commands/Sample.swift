@@ -71,9 +71,10 @@ extension DDPM {
             let job = try SamplingJob(model: source.model, tables: tables, settings: sampling.settings, seed: sampling.seed,
                                       batchSize: batchSize, classLabels: plan.labels, guidance: guidance ?? 0, classNames: plan.names,
                                       provenance: provenance(source) + plan.provenance)
+            // The recorder checks --trajectory-steps: before anything is created.
+            let recorder = try strip.recorder(policy: job.sampler.policy, timesteps: tables.timesteps, images: min(4, count, batchSize))
             if let imagesDir { try FileSystem.createFolder(imagesDir) }
             let bar = ProgressBar(label: "sample")
-            let recorder = try strip.recorder(policy: job.sampler.policy, timesteps: tables.timesteps, images: min(4, count, batchSize))
             // Batches stream to --images-dir and are dropped; only a grid keeps them (at most maxGridImages).
             var gridBatches: [Tensor] = []
             var written = 0

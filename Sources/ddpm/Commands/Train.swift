@@ -35,7 +35,8 @@ extension DDPM {
         }
 
         func run() throws {
-            let (state, run) = try prepare()
+            var (state, run, lock) = try prepare()
+            defer { withExtendedLifetime(lock) {} }   // held until the run ends (the kernel drops it if the process dies)
             let data = try TrainingData.load(state.config)
             for warning in data.warnings { printError("warning: " + warning) }
             if let resume {
@@ -50,7 +51,10 @@ extension DDPM {
                                              count: state.config.training.evaluateCount, cache: EvaluationCache(directory: cacheDir),
                                              progress: printError)
                 : nil
-            if resume == nil { try run.createForNewRun(force: force) }
+            if resume == nil {
+                lock = try RunLock(run: run)
+                try run.createForNewRun(force: force)
+            }
             let trainer = try Trainer(state: state, run: run, train: data.train, validation: data.validation)
             try FileSystem.write(try state.config.yaml(), to: run.configPath, overwrite: true)
             if let warning = state.tables.terminalSignalWarning { printError(warning) }
@@ -99,16 +103,18 @@ extension DDPM {
         }
 
         /// A fresh state in a new run folder, or the resumed state of an existing one.
-        private func prepare() throws -> (TrainingState, RunDirectory) {
+        private func prepare() throws -> (TrainingState, RunDirectory, RunLock?) {
             if let resume {
                 let run = RunDirectory(path: resume)
+                guard FileSystem.kind(of: run.path).isFolder else { throw RunDirectoryError.noCheckpoint(resume) }
+                let lock = try RunLock(run: run)   // before anything in the folder is touched
                 // A kill during a checkpoint write leaves a temporary file; the next resume removes it.
                 for leftover in run.removeLeftoverTemporaries() { printError("removed \(leftover), left by an interrupted checkpoint write") }
                 guard let latest = try run.latestCheckpoint() else { throw RunDirectoryError.noCheckpoint(resume) }
                 var checkpoint = try Checkpoint.read(from: latest)
                 try checkDataFlags(against: checkpoint, path: latest)
                 checkpoint.config = try options.resuming(checkpoint.config)
-                return (try TrainingState(resuming: checkpoint, path: latest), run)
+                return (try TrainingState(resuming: checkpoint, path: latest), run, lock)
             }
             let config = try options.resolved()
             let stamp = ISO8601DateFormatter.string(from: Date(), timeZone: .current, formatOptions: [.withYear, .withMonth, .withDay, .withTime])
@@ -117,7 +123,7 @@ extension DDPM {
             if !force, try run.holdsNoCheckpointYet() {
                 printError("\(run.path) holds no checkpoint (a run stopped before its first one): starting it again from step 0")
             }
-            return (try TrainingState(config: config), run)
+            return (try TrainingState(config: config), run, nil)
         }
     }
 }
