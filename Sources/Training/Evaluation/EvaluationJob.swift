@@ -80,9 +80,10 @@ public struct EvaluationJob {
         }
     }
 
-    /// Scores the streamed images and the floor, and assembles the report.
+    /// Scores the streamed images and the floor, and assembles the report. Its wall time runs from
+    /// `started` to the end, so it includes the real images' Inception features computed here.
     public func report(_ stream: ImageStreamFeatures, source: EvaluationReport.Source, nll: VariationalBoundEstimate?,
-                       wallSeconds: Double, progress: (String) -> Void = { _ in }) throws -> EvaluationReport {
+                       started: Date, progress: (String) -> Void = { _ in }) throws -> EvaluationReport {
         let reference = real.testFeatures.prefix(count), floorImages = real.heldOutFeatures.prefix(count)
         let training = real.trainingFeatures.features
         var samples = try QualityScores.compute(stream.featureNet.prefix(count), reference: reference, training: training,
@@ -99,7 +100,8 @@ public struct EvaluationJob {
         }
         return EvaluationReport(dataset: real.dataset.rawValue, referenceSplit: DatasetSplit.test.rawValue, imageCount: count, source: source,
                                 featureNet: .init(path: featureNet.path, hash: featureNet.hash, testAccuracy: featureNet.record.testAccuracy),
-                                inception: inceptionNetwork, samples: samples, floor: floor, nll: nll, wallSeconds: wallSeconds)
+                                inception: inceptionNetwork, samples: samples, floor: floor, nll: nll,
+                                wallSeconds: Date().timeIntervalSince(started))
     }
 
     /// Inception pool3 features of the first N images of a real split (cached per N: they cost

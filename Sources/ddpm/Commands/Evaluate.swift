@@ -53,7 +53,7 @@ extension DDPM {
                 reportSource = try generate(source, into: stream)
                 if options.nll { nll = try estimateNLL(source, test: real.test) }
             }
-            let report = try job.report(stream, source: reportSource, nll: nll, wallSeconds: Date().timeIntervalSince(started), progress: printError)
+            let report = try job.report(stream, source: reportSource, nll: nll, started: started, progress: printError)
             print(report.table())
             try DurableFile.write(Array(try report.json()), to: options.report)
             print("wrote the report to \(options.report)")
