@@ -362,7 +362,11 @@ public final class Trainer {
     /// A preview grid from the EMA weights with 50 DDIM steps (full ancestral sampling would
     /// cost T model evaluations in the middle of training; `ddpm sample` does the real thing).
     private func writePreview() throws {
-        let classes = state.config.model.classes.map { c in (0..<settings.sampleCount).map { $0 % c } }
+        // The classes it trains on (a --classes-subset's, else all), in turn.
+        let classes = state.config.model.classes.map { c in
+            let trained = state.config.data.classesSubset ?? Array(0..<c)
+            return (0..<settings.sampleCount).map { trained[$0 % trained.count] }
+        }
         let job = try SamplingJob(model: state.model, tables: state.tables, settings: SamplerSettings(kind: .ddim, steps: min(50, state.tables.timesteps)),
                                   seed: settings.seed, batchSize: settings.batchSize, classLabels: classes,
                                   provenance: [("source", "ddpm train preview"), ("step", String(state.progress.step)),

@@ -79,6 +79,18 @@ import _TestSupport
         expectUserError(exists, mentions: ["--report evaluation.json", "--force"])
     }
 
+    /// A run on some classes is scored against the test images of those classes only (the 10,064
+    /// test images cycle labels 0-9, so classes 0 and 1 have 2,014).
+    @Test func trainingFIDOfAClassSubsetUsesOnlyThoseTestImages() throws {
+        let work = try Self.prepare()
+        let args = ["train"] + CLIPipelineTests.tinyModel + ["--steps", "3", "--classes-subset", "0,1", "--evaluate-every", "3"] + Self.cache
+        let run = try work.ddpm(args + ["--evaluate-n", "10", "--run-dir", "subset"])
+        #expect(run.status == 0, "\(run)")
+        #expect(run.stderr.contains("computing feature-net features of the 2014 test images"), "\(run)")
+        expectUserError(try work.ddpm(args + ["--evaluate-n", "3000", "--run-dir", "subset2"]),
+                        mentions: ["--evaluate-n 3000 is larger than the 2014 test images of classes 0,1 of mnist"])
+    }
+
     @Test func evaluateErrorsWithoutFeatureNetOrWithAMismatchedDataset() throws {
         let work = try WorkFolder()
         try CLIPipelineTests.writeIDXDataset(in: work.file("data"))

@@ -48,7 +48,8 @@ extension DDPM {
             // Before the run folder exists: a missing feature network must not leave an empty run behind.
             let evaluator = state.config.training.evaluateEvery > 0
                 ? try TrainingEvaluator.load(dataset: state.config.data.dataset, dataDir: state.config.data.dataDir,
-                                             count: state.config.training.evaluateCount, cache: EvaluationCache(directory: cacheDir),
+                                             count: state.config.training.evaluateCount, classes: state.config.data.classesSubset,
+                                             cache: EvaluationCache(directory: cacheDir),
                                              progress: printError)
                 : nil
             if resume == nil {

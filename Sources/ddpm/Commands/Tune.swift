@@ -199,17 +199,13 @@ extension DDPM {
 
             func evaluator(for config: TrainConfig, count: Int) throws -> TrainingEvaluator {
                 let dataset = config.data.dataset
-                let key = "\(dataset.rawValue)|\(config.data.dataDir ?? "")|\(count)"
+                let key = "\(dataset.rawValue)|\(config.data.dataDir ?? "")|\(count)|\(config.data.classesSubset ?? [])"
                 if let e = loaded[key] { return e }
-                let path = cache.featureNetPath(dataset)
-                guard FileManager.default.fileExists(atPath: path) else {
-                    throw CLIError("--objective fid needs the feature network of \(dataset.rawValue) (looked for \(path)); "
-                                   + "train it once with `ddpm evaluate --train-feature-net --dataset \(dataset.rawValue)`")
-                }
                 let e: TrainingEvaluator
                 do {
-                    e = try TrainingEvaluator.load(dataset: dataset, dataDir: config.data.dataDir, count: count, cache: cache, progress: printError)
-                } catch { throw CLIError("--objective fid: \(error)") }
+                    e = try TrainingEvaluator.load(dataset: dataset, dataDir: config.data.dataDir, count: count, classes: config.data.classesSubset,
+                                                   cache: cache, purpose: "--objective fid", progress: printError)
+                } catch { throw CLIError("\(error)") }
                 loaded[key] = e
                 return e
             }
