@@ -165,6 +165,10 @@ public struct DataSettings: Codable, Equatable, Sendable {
     /// Use a random N of the training images (seeded by training.seed; quick experiments, seed
     /// 001's 20k faces); nil = all.
     public var limit: Int? = nil
+    /// How `limit` picks its images. New configs use `random` and always write it; a config file
+    /// (or checkpoint) from before the setting existed has a `limit` meaning the first N images, so
+    /// a missing key with a `limit` decodes as `first` and the run resumes on the same images.
+    public var limitSampling: LimitSampling = .random
     /// Train (and validate) on the images with these labels only (`--classes-subset`, seed 002's
     /// single- and 5-class runs); nil = all. Labels keep the dataset's numbering.
     public var classesSubset: [Int]? = nil
@@ -178,6 +182,8 @@ public struct DataSettings: Codable, Equatable, Sendable {
         dataDir = try c.decodeIfPresent(String.self, forKey: .dataDir) ?? d.dataDir
         flip = try c.decodeIfPresent(Bool.self, forKey: .flip) ?? d.flip
         limit = try c.decodeIfPresent(Int.self, forKey: .limit) ?? d.limit
+        limitSampling = try c.decodeChoiceIfPresent(LimitSampling.self, forKey: .limitSampling)
+            ?? (limit == nil ? d.limitSampling : .first)
         classesSubset = try c.decodeIfPresent([Int].self, forKey: .classesSubset) ?? d.classesSubset
     }
 }

@@ -17,12 +17,13 @@ public struct TrainingData {
     /// Reads the dataset once, through the byte cache in `cacheFolder` (decoded once, then
     /// memory-mapped; nil decodes into memory), and splits it. `data.classesSubset` keeps some
     /// classes (both splits), `data.limit` a seeded random subset of the training split
-    /// (`RandomStreams.dataSubset`), and only the first `validationImages` validation images are
+    /// (`RandomStreams.dataSubset`; the first N for a config from before `limitSampling`), and only the first `validationImages` validation images are
     /// kept (the only ones validation reads). An image folder decodes only the kept files.
     public static func load(_ config: TrainConfig, cacheFolder: String? = DatasetCache.defaultFolder()) throws -> TrainingData {
         let (data, model) = (config.data, config.model)
         let locator = try DatasetLocator(kind: data.dataset, dataDir: data.dataDir, cache: cacheFolder.map(DatasetCache.init))
         let selection = DataSelection(classes: data.classesSubset.map(Set.init), limit: data.limit,
+                                      limitSampling: data.limitSampling,
                                       generator: RandomGenerator(seed: config.training.seed, stream: RandomStreams.dataSubset),
                                       validationLimit: config.training.validationImages)
         let (train, validation, warnings) = try locator.loadTraining(imageSize: model.imageSize, channels: model.channels, selection: selection)

@@ -17,6 +17,14 @@ import TensorCore
         #expect(DataSelection(limit: 500).trainingIndices(labels: labels) == Array(0..<100))
     }
 
+    /// A config from before `limitSampling` meant the first N (after the class filter, in order).
+    @Test func firstSamplingKeepsTheFirstN() {
+        let labels = (0..<100).map { $0 % 4 }
+        #expect(DataSelection(limit: 10, limitSampling: .first, generator: RandomGenerator(seed: 1)).trainingIndices(labels: labels)
+                == Array(0..<10))
+        #expect(DataSelection(classes: [2], limit: 3, limitSampling: .first).trainingIndices(labels: labels) == [2, 6, 10])
+    }
+
     @Test func classFilterAppliesToBothSplitsBeforeTheLimit() {
         let labels = (0..<40).map { $0 % 4 }
         let s = DataSelection(classes: [1, 3], limit: 5, generator: RandomGenerator(seed: 3), validationLimit: 4)

@@ -70,6 +70,32 @@ import Training
         #expect(try TrainConfig.load(path: path) == expected)
     }
 
+    /// `--limit` meant the first N images before `data.limitSampling` existed: a config written
+    /// then (a limit, no limitSampling) keeps that meaning; a new config is random and says so.
+    @Test func limitWithoutSamplingKeyMeansTheFirstImages() throws {
+        let scratch = try Scratch()
+        let old = scratch.file("old.yaml")
+        try "data:\n  dataset: mnist\n  limit: 500\n".write(toFile: old, atomically: true, encoding: .utf8)
+        let loaded = try TrainConfig.load(path: old)
+        #expect(loaded.data.limit == 500 && loaded.data.limitSampling == .first)
+        #expect(DataSettings().limitSampling == .random)
+
+        var config = TrainConfig()
+        config.data.limit = 500
+        let yaml = try config.yaml()
+        #expect(yaml.contains("limitSampling: random"), "written even when it is the default:\n\(yaml)")
+        let path = scratch.file("new.yaml")
+        try yaml.write(toFile: path, atomically: true, encoding: .utf8)
+        #expect(try TrainConfig.load(path: path).data.limitSampling == .random)
+        // The checkpoint's JSON copy of the config decodes the same way.
+        let json = String(decoding: try JSONEncoder().encode(config), as: UTF8.self)
+        #expect(try JSONDecoder().decode(TrainConfig.self, from: Data(json.utf8)).data.limitSampling == .random)
+        let oldJSON = json.replacingOccurrences(of: ",\"limitSampling\":\"random\"", with: "")
+            .replacingOccurrences(of: "\"limitSampling\":\"random\",", with: "")
+        #expect(!oldJSON.contains("limitSampling"))
+        #expect(try JSONDecoder().decode(TrainConfig.self, from: Data(oldJSON.utf8)).data.limitSampling == .first)
+    }
+
     @Test(arguments: ["tiny", "small", "cifar"])
     func committedConfigLoadsAndBuildsAValidUNet(name: String) throws {
         let config = try TrainConfig.load(path: "\(Self.configsFolder)/\(name).yaml")
