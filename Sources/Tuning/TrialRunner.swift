@@ -33,7 +33,7 @@ public final class StudyWorker {
     public var scorer: RunScorer?
     /// Checked between training steps; true stops the worker (the running trial is marked lost).
     public var shouldStop: () -> Bool = { StopSignal.isRequested }
-    private var cachedData: (key: String, data: TrainingData)?
+    private var cachedData: (source: TrainingData.Source, data: TrainingData)?
 
     public init(study: Study) { self.study = study }
 
@@ -117,12 +117,14 @@ public final class StudyWorker {
         }
     }
 
-    /// The dataset, loaded once per worker while consecutive trials use the same data settings.
+    /// The dataset, loaded once per worker while consecutive trials ask for the same images
+    /// (`TrainingData.Source`: everything that decides them, including the class subset, the
+    /// seed of a random --limit and the validation count).
     private func load(_ config: TrainConfig) throws -> TrainingData {
-        let key = "\(config.data.dataset.rawValue)|\(config.data.dataDir ?? "")|\(config.data.limit ?? -1)|\(config.model.imageSize)|\(config.model.channels)"
-        if let cachedData, cachedData.key == key { return cachedData.data }
-        let data = try TrainingData.load(config)
-        cachedData = (key, data)
+        let source = TrainingData.Source(config)
+        if let cachedData, cachedData.source == source { return cachedData.data }
+        let data = try TrainingData.load(source)
+        cachedData = (source, data)
         return data
     }
 
