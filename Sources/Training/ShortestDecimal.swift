@@ -27,3 +27,26 @@ extension ShortestDecimal: YAMLEncodable {
         return Node(wrappedValue.description, Tag(.float))
     }
 }
+
+/// An optional list of config numbers (`diffusion.betas` from `--betas-file`), each written in its
+/// shortest exact decimal form like `ShortestDecimal`, so the YAML config holds exactly the betas
+/// the run uses (15 digits do not always read back as the same Double).
+@propertyWrapper
+public struct ShortestDecimals: Encodable, Equatable, Sendable {
+    public var wrappedValue: [Double]?
+
+    public init(wrappedValue: [Double]?) { self.wrappedValue = wrappedValue }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.singleValueContainer()
+        try c.encode(wrappedValue.map { $0.map(ShortestDecimal.init) })
+    }
+}
+
+extension KeyedEncodingContainer {
+    /// Synthesized `encode(to:)` picks this overload for a `@ShortestDecimals` property: nil is
+    /// left out (as for a plain optional) instead of written as `null`.
+    public mutating func encode(_ value: ShortestDecimals, forKey key: Key) throws {
+        try encodeIfPresent(value.wrappedValue.map { $0.map(ShortestDecimal.init) }, forKey: key)
+    }
+}

@@ -114,7 +114,7 @@ public struct DiffusionSettings: Codable, Equatable, Sendable {
     /// β_1 … β_T given as numbers (`--betas-file`); when set they replace `schedule` and its
     /// parameters, and `timesteps` is their count. Stored in the config so a run resumes and an
     /// export samples with exactly these betas.
-    public var betas: [Double]? = nil
+    @ShortestDecimals public var betas: [Double]? = nil
     /// Rescale the betas to zero terminal SNR, ᾱ_T = 0 (Lin et al. 2023, Algorithm 1), after the
     /// schedule (or `betas`) gives them.
     public var rescaleZeroTerminalSnr = false

@@ -61,6 +61,30 @@ import Training
         #expect(back.training.learningRate.bitPattern == Float(0.001).bitPattern)
     }
 
+    /// `--betas-file` betas go into config.yaml (a tune base config, `train --config runs/x/config.yaml`):
+    /// each must read back bit for bit, which Yams' 15 significant digits do not give.
+    @Test func betasRoundTripExactlyThroughYAML() throws {
+        var config = TrainConfig()
+        let awkward: [Double] = [0.1 + 0.2, 1e-4 * (1 + 0x1p-52), 0.02 - 0x1p-58, 1.0 / 3.0, 0.999_999_999_999_999_9,
+                                 Double.leastNormalMagnitude, 0.5]
+        #expect(awkward.contains { Double(String(format: "%.15g", $0))!.bitPattern != $0.bitPattern },
+                "the list must hold betas that 15 digits do not store exactly")
+        config.diffusion.betas = awkward
+        config.diffusion.timesteps = awkward.count
+        let yaml = try config.yaml()
+        #expect(yaml.contains("0.30000000000000004"), "shortest exact form:\n\(yaml)")
+        let scratch = try Scratch()
+        let path = scratch.file("c.yaml")
+        try yaml.write(toFile: path, atomically: true, encoding: .utf8)
+        let back = try #require(try TrainConfig.load(path: path).diffusion.betas)
+        #expect(back.map(\.bitPattern) == awkward.map(\.bitPattern))
+        // No betas: the key is left out, not written as null.
+        #expect(!(try TrainConfig().yaml()).contains("betas"))
+        // The checkpoint's JSON copy keeps them too.
+        let json = try JSONDecoder().decode(TrainConfig.self, from: JSONEncoder().encode(config))
+        #expect(json.diffusion.betas?.map(\.bitPattern) == awkward.map(\.bitPattern))
+    }
+
     @Test func missingKeysTakeTheirDefaults() throws {
         let scratch = try Scratch()
         let path = scratch.file("c.yaml")
