@@ -48,6 +48,18 @@ public enum InputLimits {
         try check("--batch-size", c.training.batchSize, atMost: maxBatchSize)
         let need = trainingBytes(c.model, batchSize: c.training.batchSize)
         try checkMemory(need, flag: "--batch-size", value: c.training.batchSize, what: "a training step of the \(describe(c.model))")
+        // Accumulation keeps the activations at one micro-batch, but every step still gathers the
+        // whole effective batch's images and noise at once.
+        let (k, b) = (c.training.gradAccumulation, c.training.batchSize)
+        guard k > 1 else { return }
+        try checkMemory(need + effectiveBatchInputBytes(c.model, images: Double(b) * Double(k)), flag: "--grad-accumulation", value: k,
+                        what: "a training step whose effective batch is \(k) × \(b) images (gathered with their noise at once) of the \(describe(c.model))")
+    }
+
+    /// Bytes of an effective batch's Float inputs: the images x0, their noise, and the next step's
+    /// images gathered in the background (the prefetcher).
+    public static func effectiveBatchInputBytes(_ m: ModelSettings, images: Double) -> Double {
+        images * Double(m.channels) * Double(m.imageSize) * Double(m.imageSize) * 4 * 3
     }
 
     /// The model's sizes (shared by train, and by commands that build a model from a config).

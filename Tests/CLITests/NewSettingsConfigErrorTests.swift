@@ -29,6 +29,15 @@ import Testing
         expectUserError(run, mentions: ["--classes-subset 12", "no training image has these labels"])
     }
 
+    /// Accumulation keeps one micro-batch's activations, but a step gathers the whole effective
+    /// batch's images and noise: 2^40 images of 28² cannot fit, and the error names the flag.
+    @Test func effectiveBatchTooLargeForMemoryNamesGradAccumulation() throws {
+        let work = try WorkFolder()
+        let run = try work.ddpm("train", "--batch-size", "4", "--grad-accumulation", "1099511627776", "--run-dir", "r")
+        expectUserError(run, mentions: ["--grad-accumulation 1099511627776", "effective batch", "of memory", "use a smaller --grad-accumulation"])
+        #expect(!work.exists("r"))
+    }
+
     @Test func overflowingEffectiveBatchIsNamed() throws {
         let work = try WorkFolder()
         let run = try work.ddpm("train", "--batch-size", "4", "--grad-accumulation", "9223372036854775807", "--run-dir", "r")
