@@ -25,5 +25,20 @@ extension TrainConfig {
         }
     }
 
+    /// Whether the config file at `path` gives the key at `keyPath` (e.g. ["model", "channels"])
+    /// itself, rather than leaving it to its default.
+    public static func fileSets(_ keyPath: [String], path: String) throws -> Bool {
+        let text: String
+        do { text = String(decoding: try DurableFile.read(path), as: UTF8.self) } catch let error as FileError {
+            throw ConfigError.unreadable(path: path, reason: error.problem)
+        }
+        var node: Any? = try? Yams.load(yaml: text)
+        for key in keyPath {
+            guard let table = node as? [String: Any] else { return false }
+            node = table[key]
+        }
+        return node != nil
+    }
+
     public func yaml() throws -> String { try YAMLEncoder().encode(self) }
 }

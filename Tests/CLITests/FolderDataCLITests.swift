@@ -47,6 +47,18 @@ import Testing
         expectUserError(run, mentions: ["--data-dir rgb", "colour PNGs", "--config c.yaml", "model.channels 1", "--channels 3"])
     }
 
+    /// A config that leaves model.channels to its default says nothing about the folder: the
+    /// detected count is used, as without --config.
+    @Test func configWithoutChannelsTakesTheDetectedCount() throws {
+        let work = try WorkFolder()
+        try Self.writeImages(in: work.file("rgb"), count: 20, channels: 3)
+        try work.write(Array("model:\n  baseChannels: 8\ntraining:\n  batchSize: 2\n".utf8), to: "c.yaml")
+        let run = try work.ddpm(["train", "--config", "c.yaml", "--dataset", "folder", "--data-dir", "rgb"] + Self.model
+                                + ["--steps", "1", "--run-dir", "r"])
+        #expect(run.status == 0, "\(run)")
+        #expect(try String(contentsOfFile: work.file("r/config.yaml"), encoding: .utf8).contains("channels: 3"))
+    }
+
     @Test func channelsOtherThanOneOrThreeAreRejected() throws {
         let work = try WorkFolder()
         expectUserError(try work.ddpm("train", "--channels", "2", "--run-dir", "r"), mentions: ["--channels", "1 (gray) or 3 (RGB)", "got 2"])
