@@ -71,12 +71,14 @@ public struct DatasetLocator: Sendable {
 
     /// The training and validation splits, read once and split by view (no copy), and the
     /// warnings met while decoding (source images far smaller than `imageSize`, cache problems).
-    /// With a `selection`, only its images are kept: an image folder decodes only the selected
-    /// files; the other kinds are decoded (or mapped from the cache) whole and then filtered.
+    /// With a `selection`, only its images are kept: an image folder with a limit or a class
+    /// subset decodes only the selected files; otherwise (and for the other kinds) the dataset is
+    /// decoded (or mapped from the cache) whole, the one cache every run and command shares, and
+    /// then filtered, the first validation images as a view.
     public func loadTraining(imageSize: Int = 64, channels: Int = 3,
                              selection: DataSelection) throws -> (train: ImageSet, validation: ImageSet, warnings: [String]) {
         if selection.keepsEverything { return try loadTraining(imageSize: imageSize, channels: channels) }
-        if kind == .folder {
+        if kind == .folder && (selection.limit != nil || selection.classes != nil) {
             let folder = try ImageFolder(directory: directory, imageSize: imageSize, channels: channels)
             let boundary = folder.count - folder.count / 10   // the last tenth validates, as below
             let train = selection.trainingIndices(labels: Array(folder.labels[..<boundary]))
@@ -86,8 +88,9 @@ public struct DatasetLocator: Sendable {
         }
         let (train, validation, warnings) = try loadTraining(imageSize: imageSize, channels: channels)
         let kept = selection.trainingIndices(labels: train.labels), held = selection.validationIndices(labels: validation.labels)
+        let heldIsPrefix = held.last.map { $0 == held.count - 1 } ?? true
         return (kept.count == train.count ? train : train.selecting(indices: kept),
-                held.count == validation.count ? validation : validation.selecting(indices: held), warnings)
+                heldIsPrefix ? validation.subset(0..<held.count) : validation.selecting(indices: held), warnings)
     }
 
     public func loadTraining(imageSize: Int = 64, channels: Int = 3) throws -> (train: ImageSet, validation: ImageSet, warnings: [String]) {

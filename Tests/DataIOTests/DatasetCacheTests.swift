@@ -61,6 +61,31 @@ import Testing
         #expect(second.warnings.count == 1 && second.warnings[0].contains("02.png (1x1)"))
     }
 
+    /// Only --limit and --classes-subset select a folder's files before decoding: a run that only
+    /// reads fewer validation images (any --validation-images) shares the whole-folder cache with
+    /// every other command, and gets its validation images as a view of it.
+    @Test func aValidationCountAloneUsesTheWholeFolderCache() throws {
+        let data = try ScratchDirectory(), cacheDir = try ScratchDirectory()
+        for k in 0..<20 {
+            try PNGImage(width: 4, height: 4, channels: 1, pixels: [UInt8](repeating: UInt8(k * 10), count: 16))
+                .write(to: data.file(String(format: "%02d.png", k)), overwrite: false)
+        }
+        let locator = try DatasetLocator(kind: .folder, dataDir: data.path, cache: DatasetCache(folder: cacheDir.path))
+        let whole = try locator.loadTraining(imageSize: 4, channels: 1)
+        #expect(whole.train.count == 18 && whole.validation.count == 2)
+        for validationImages in [1, 2, 5] {
+            let run = try locator.loadTraining(imageSize: 4, channels: 1, selection: DataSelection(validationLimit: validationImages))
+            #expect(run.train.count == 18 && run.validation.count == min(validationImages, 2))
+            #expect(run.train.pixels == whole.train.pixels)
+            #expect(run.validation.bytes(ofImage: 0)[0] == 180)
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: cacheDir.path).count == 1, "one whole-folder cache")
+        // A limit still decodes only its files, into a cache of its own.
+        let limited = try locator.loadTraining(imageSize: 4, channels: 1, selection: DataSelection(limit: 3, validationLimit: 1))
+        #expect(limited.train.count == 3 && limited.validation.count == 1)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: cacheDir.path).count == 2)
+    }
+
     @Test func aFailedBuildLeavesNothingThatLooksComplete() throws {
         let cacheDir = try ScratchDirectory()
         let cache = DatasetCache(folder: cacheDir.path)
