@@ -91,6 +91,20 @@ import _TestSupport
                         mentions: ["--evaluate-n 3000 is larger than the 2014 test images of classes 0,1 of mnist"])
     }
 
+    /// `inpaint --feature-score` (issue 8 point 6): FID (feature-net) and KID of the completions against their inputs.
+    @Test func inpaintScoresCompletionsInFeatureSpace() throws {
+        let work = try Self.prepare()
+        let run = try work.ddpm(["inpaint", "--checkpoint", "run", "--mask", "upper-half", "--n", "6", "--n-per-image", "2", "--steps", "3",
+                                 "--resample", "1", "--feature-score", "--out", "g.png"] + Self.cache)
+        #expect(run.status == 0, "\(run)")
+        #expect(run.stdout.contains("feature space (feature-net ") && run.stdout.contains("12 completions against their 6 inputs"), "\(run)")
+        // Without the network: one line, before any model evaluation writes anything.
+        let none = try work.ddpm(["inpaint", "--checkpoint", "run", "--n", "2", "--steps", "3", "--feature-score", "--out", "h.png",
+                                  "--cache-dir", "nowhere"])
+        expectUserError(none, mentions: ["--feature-score needs the feature network of mnist", "ddpm evaluate --train-feature-net --dataset mnist"])
+        #expect(!work.exists("h.png"))
+    }
+
     @Test func evaluateErrorsWithoutFeatureNetOrWithAMismatchedDataset() throws {
         let work = try WorkFolder()
         try CLIPipelineTests.writeIDXDataset(in: work.file("data"))

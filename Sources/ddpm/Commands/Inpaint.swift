@@ -3,6 +3,7 @@ import DataIO
 import Diffusion
 import Figures
 import Foundation
+import Metrics
 import TensorCore
 import Training
 
@@ -33,6 +34,10 @@ extension DDPM {
         @OptionGroup var classes: ClassGuidanceOptions
         private var classChoice: String? { classes.classChoice }
         private var guidance: Float? { classes.guidance }
+        @Flag(help: "Also score the completions in feature space: FID (feature-net) and KID against their inputs (needs `ddpm evaluate --train-feature-net` once for the dataset).")
+        var featureScore = false
+        @Option(help: ArgumentHelp("Where --feature-score finds the feature network (as `ddpm evaluate --cache-dir`). (default: $DDPM_CACHE_DIR or ~/.cache/ddpm)", valueName: "dir"))
+        var cacheDir: String?
         @Option(help: "Images denoised together.") var batchSize = 64
         @Flag(help: "Overwrite existing output files.") var force = false
 
@@ -59,6 +64,7 @@ extension DDPM {
             let conditioning = try classConditioning(source)
             let images = try loadImages(source, imageShape: imageShape)
             let masks = try loadMasks(count: images.count, imageShape: imageShape)
+            let scoringNet = featureScore ? try featureNetForScore(source, imageShape: imageShape) : nil   // before the slow part
             var settings = sampling.settings
             if settings.steps == nil { settings.steps = min(250, tables.timesteps) }
             let job = try InpaintingJob(
@@ -95,6 +101,11 @@ extension DDPM {
             }
             let score = InpaintingScore(completions: completions, inputs: job.inputs)
             if !score.mse.isEmpty { print("against the inputs: \(score.description)") }
+            if let scoringNet {
+                let features = try InpaintingFeatureScore(featureNet: scoringNet, completions: completions, originals: job.inputs.images,
+                                                          imageShape: imageShape, seed: sampling.seed)
+                print("against the inputs: \(features.description)")
+            }
             if let scores {
                 try DurableFile.write(Array(score.csv(names: images.names, completionsPerInput: nPerImage).utf8), to: scores)
                 print("wrote per-completion scores to \(scores)")
@@ -123,6 +134,19 @@ extension DDPM {
                                             dataset: kind, images: set,
                                             dataSource: inputs.dataset.map { "--dataset \($0.rawValue)" } ?? "the checkpoint's dataset")
             }
+        }
+
+        /// `--feature-score`: the cached feature network of the inputs' dataset, checked against the image shape.
+        private func featureNetForScore(_ source: ModelSource, imageShape: [Int]) throws -> FeatureNetFile {
+            let dataset = inputs.dataset ?? source.config.data.dataset
+            let path = EvaluationCache(directory: cacheDir).featureNetPath(dataset)
+            guard FileManager.default.fileExists(atPath: path) else {
+                throw CLIError("--feature-score needs the feature network of \(dataset.rawValue) (looked for \(path)); train it once with "
+                               + "`ddpm evaluate --train-feature-net --dataset \(dataset.rawValue)`")
+            }
+            let net = try FeatureNetFile.load(path)
+            try net.checkFits(channels: imageShape[0], size: imageShape[1])
+            return net
         }
 
         private func loadMasks(count: Int, imageShape: [Int]) throws -> [InpaintMask] {
