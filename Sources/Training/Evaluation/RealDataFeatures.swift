@@ -18,14 +18,17 @@ public struct RealDataFeatures {
     public let trainingFeatures: ImageFeatures
 
     /// Loads the splits, checks they fit the network, and computes (or reads cached) features.
-    /// `progress(message)` announces each split that has to be computed.
-    public static func load(dataset: DatasetKind, dataDir: String?, featureNet: FeatureNetFile, cache: EvaluationCache,
+    /// `progress(message)` announces each split that has to be computed. `classes` keeps only the
+    /// images of those classes in every split (a model trained with `--classes-subset`).
+    public static func load(dataset: DatasetKind, dataDir: String?, classes: [Int]? = nil, featureNet: FeatureNetFile, cache: EvaluationCache,
                             progress: (String) -> Void = { _ in }) throws -> RealDataFeatures {
         let locator = try DatasetLocator(kind: dataset, dataDir: dataDir)
         let c = featureNet.net.config
-        let test = try locator.load(.test, imageSize: c.imageSize, channels: c.channels)
-        let heldOut = try locator.load(.validation, imageSize: c.imageSize, channels: c.channels)
-        let training = try locator.load(.train, imageSize: c.imageSize, channels: c.channels)
+        func split(_ s: DatasetSplit) throws -> ImageSet {
+            let images = try locator.load(s, imageSize: c.imageSize, channels: c.channels)
+            return classes.map { images.selectingClasses(Set($0)) } ?? images
+        }
+        let test = try split(.test), heldOut = try split(.validation), training = try split(.train)
         try featureNet.checkFits(channels: test.channels, size: test.height)
         func features(_ images: ImageSet, _ split: DatasetSplit) throws -> ImageFeatures {
             try cachedFeatures(images, split: split, dataset: dataset, featureNet: featureNet, cache: cache, progress: progress)

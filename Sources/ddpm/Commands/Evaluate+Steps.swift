@@ -5,11 +5,12 @@ import Training
 
 // The pieces of `ddpm evaluate` that talk to the user: progress bars and files.
 extension DDPM.Evaluate {
-    /// Generates N samples batch by batch into `stream` (keeping PNGs when asked).
-    func generate(_ source: ModelSource, into stream: ImageStreamFeatures) throws -> EvaluationReport.Source {
+    /// Generates N samples batch by batch into `stream` (keeping PNGs when asked); a class-conditional
+    /// model is sampled for its trained `classes` (all when nil) in turn.
+    func generate(_ source: ModelSource, classes: [Int]?, into stream: ImageStreamFeatures) throws -> EvaluationReport.Source {
         let job = try SamplingJob(model: source.model, tables: try source.config.diffusion.noiseTables(), settings: sampling.settings,
                                   seed: sampling.seed, batchSize: options.batchSize,
-                                  classLabels: source.config.model.classes.map { Array(0..<$0) },
+                                  classLabels: source.config.model.classes.map { classes ?? Array(0..<$0) },
                                   provenance: [("Software", "ddpm evaluate"), ("checkpoint", source.weightsFile),
                                                ("checkpoint-fnv1a64", source.weightsHash)])
         let bar = ProgressBar(label: "generate")

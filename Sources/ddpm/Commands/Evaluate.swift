@@ -37,7 +37,14 @@ extension DDPM {
             }
             let net = try featureNet(cache: cache, dataset: dataset)
             let inception = try inceptionNetwork()
-            let real = try RealDataFeatures.load(dataset: dataset, dataDir: dataDir, featureNet: net, cache: cache, progress: printError)
+            // A model trained on some classes is compared with real images of those classes.
+            let subset = options.dataset == nil ? source?.config.data.classesSubset : nil
+            if let subset {
+                printError("the model was trained on classes \(subset.map(String.init).joined(separator: ",")) (--classes-subset): "
+                           + "real images of those classes only")
+            }
+            let real = try RealDataFeatures.load(dataset: dataset, dataDir: dataDir, classes: subset, featureNet: net, cache: cache,
+                                                 progress: printError)
             var job = try EvaluationJob(real: real, featureNet: net, inception: inception, cache: cache, count: options.count)
             job.kidSubsets = options.kidSubsets
             job.kidSubsetSize = options.kidSubsetSize
@@ -50,7 +57,7 @@ extension DDPM {
                 bar.finish()
                 reportSource.samplesDirectory = folder
             } else if let source {
-                reportSource = try generate(source, into: stream)
+                reportSource = try generate(source, classes: subset, into: stream)
                 if options.nll { nll = try estimateNLL(source, test: real.test) }
             }
             let report = try job.report(stream, source: reportSource, nll: nll, started: started, progress: printError)
