@@ -6,7 +6,7 @@ import Training
 struct TrajectoryOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Write a strip of x_t and the predicted x_0 at several t for the first images (inpaint: the first input's completions).", valueName: "path"))
     var trajectory: String?
-    @Option(help: ArgumentHelp("The t the strip shows, comma-separated, each in 0…T (0 = the final image), e.g. 300,100,50,20,0; a respaced sampler shows the nearest visited t. (default: 10 evenly spaced steps)", valueName: "t,t,…"))
+    @Option(help: ArgumentHelp("The t the strip shows, comma-separated, each in 0…T (0 = the final image), e.g. 300,100,50,20,0; the strip holds x_t after each step, so T itself (pure noise) and, with a respaced sampler, any t it skips show as the nearest visited t, with a note. (default: 10 evenly spaced steps)", valueName: "t,t,…"))
     var trajectorySteps: IntegerList?
 
     func validate() throws {
