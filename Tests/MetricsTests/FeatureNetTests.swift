@@ -59,6 +59,13 @@ import _TestSupport
         let saved = try FeatureNetFile.save(net, record: record, to: scratch.file("nets/halves.safetensors"))
         let loaded = try FeatureNetFile.load(saved.path)
         #expect(loaded.record == record && loaded.hash == saved.hash && loaded.net.config == net.config)
+        // The hash is the network's: the same weights with another record (a training's wall time)
+        // keep it, other weights do not.
+        var slower = record
+        slower.trainingSeconds += 17
+        #expect(try FeatureNetFile.save(again, record: slower, to: scratch.file("nets/again.safetensors")).hash == saved.hash)
+        let (other, _) = FeatureNetTrainer.train(on: test, test: test, dataset: "halves", settings: settings, classes: 2)
+        #expect(try FeatureNetFile.save(other, record: record, to: scratch.file("nets/other.safetensors")).hash != saved.hash)
         #expect(withoutGrad { loaded.net.features(x) }.scalars == withoutGrad { net.features(x) }.scalars)
         #expect(loaded.net.accuracy(on: test) == 1)
     }

@@ -44,7 +44,8 @@ public struct FeatureNetFile {
     public let net: FeatureNet
     public let record: FeatureNetRecord
     public let path: String
-    /// FNV-1a 64 of the file: reports and cached real-data features are keyed by it.
+    /// FNV-1a 64 of the network (architecture and weights, not the training record, whose wall
+    /// time differs between bit-identical trainings): reports and cached real-data features are keyed by it.
     public let hash: String
 
     static let configKey = "ddpm_feature_net"
@@ -74,7 +75,21 @@ public struct FeatureNetFile {
         } catch {
             throw FeatureNetError.notAFeatureNet(path: path, reason: "\(error)")
         }
-        return FeatureNetFile(net: net, record: record, path: path, hash: try ContentHash.file(path))
+        return FeatureNetFile(net: net, record: record, path: path, hash: try networkHash(net))
+    }
+
+    /// The hash of the config (JSON, sorted keys) and of every tensor's name, shape and values, in name order.
+    static func networkHash(_ net: FeatureNet) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        var h = ContentHash()
+        h.add(try encoder.encode(net.config))
+        for (name, t) in net.stateDict().sorted(by: { $0.key < $1.key }) {
+            h.add(Array(name.utf8))
+            h.add(Array(t.shape.map(String.init).joined(separator: "x").utf8))
+            h.add(t.values)
+        }
+        return h.hex
     }
 
     /// Writes `net` with its record (atomically: a temporary file, then a rename).
@@ -87,7 +102,7 @@ public struct FeatureNetFile {
                          recordKey: String(decoding: try encoder.encode(record), as: UTF8.self)]
         try FileSystem.createFolder((path as NSString).deletingLastPathComponent)
         try file.write(to: path)
-        return FeatureNetFile(net: net, record: record, path: path, hash: try ContentHash.file(path))
+        return FeatureNetFile(net: net, record: record, path: path, hash: try networkHash(net))
     }
 
     /// Throws unless the network was built for `channels`×`size`×`size` images.
