@@ -9,7 +9,7 @@ import Foundation
 public final class RunLock {
     public static let fileName = ".lock"
     private let fd: Int32
-    private let path: String
+    private let runPath: String
     /// Folders locked by this process: its own probe must not see them as taken by another.
     nonisolated(unsafe) private static var held: Set<String> = []
     private static let heldLock = NSLock()
@@ -18,7 +18,8 @@ public final class RunLock {
     /// process holds it.
     public init(run: RunDirectory) throws {
         try FileSystem.createFolder(run.path)
-        path = run.path + "/" + Self.fileName
+        runPath = run.path
+        let path = run.path + "/" + Self.fileName
         fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw FileError(path: path, operation: .write, code: errno) }
         guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
@@ -31,7 +32,7 @@ public final class RunLock {
     }
 
     deinit {
-        Self.heldLock.withLock { _ = Self.held.remove(String(path.dropLast(Self.fileName.count + 1))) }
+        Self.heldLock.withLock { _ = Self.held.remove(runPath) }
         close(fd)
     }
 
